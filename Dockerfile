@@ -1,0 +1,20 @@
+# One image for web, worker and beat; docker-compose.yml picks the command.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    MODERATO_DATA_DIR=/var/lib/moderato
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY service ./service
+COPY models ./models
+COPY workers ./workers
+RUN pip install --no-cache-dir . \
+    && useradd --system --home /var/lib/moderato moderato \
+    && mkdir -p /var/lib/moderato \
+    && chown moderato /var/lib/moderato
+
+USER moderato
+EXPOSE 8000
+CMD ["moderato", "web", "--host", "0.0.0.0", "--port", "8000"]

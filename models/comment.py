@@ -1,0 +1,89 @@
+"""Comments and their audit trail."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, UTCDateTime, utcnow
+from models.site import Site
+
+
+class CommentStatus:
+    """Lifecycle: `queued`, then `pending` (a human decides), `approved` or `rejected`."""
+
+    QUEUED = "queued"
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    ALL = (QUEUED, PENDING, APPROVED, REJECTED)
+    FINAL = (APPROVED, REJECTED)
+
+
+class Actor:
+    """Who changed a comment's status, besides a moderator (recorded by name)."""
+
+    CLASSIFIER = "classifier"
+    RULE = "rule"
+
+
+class Comment(Base):
+    """One submission of an article's comment form."""
+
+    __tablename__ = "comments"
+    __table_args__ = (
+        Index("ix_comments_site_article_status", "site_id", "article_id", "status", "id"),
+        Index("ix_comments_status_site", "status", "site_id", "id"),
+        Index("ix_comments_status_enqueued_at", "status", "enqueued_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    article_id: Mapped[str] = mapped_column(String(255))
+    article_url: Mapped[str | None] = mapped_column(String(2048))
+    article_title: Mapped[str | None] = mapped_column(String(500))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="SET NULL"))
+    author_name: Mapped[str] = mapped_column(String(100))
+    author_email: Mapped[str | None] = mapped_column(String(254))
+    author_url: Mapped[str | None] = mapped_column(String(2048))
+    body: Mapped[str] = mapped_column(Text)
+    author_ip: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(512))
+    referrer: Mapped[str | None] = mapped_column(String(2048))
+    language: Mapped[str | None] = mapped_column(String(35))
+
+    status: Mapped[str] = mapped_column(String(16), default=CommentStatus.QUEUED)
+    spam_score: Mapped[float | None] = mapped_column(Float)
+    classifier_version: Mapped[str | None] = mapped_column(String(64))
+    explanation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decision_reason: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Bumped on every change; the ETag is built from it.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # When the classification task was last handed to the broker, and how often the sweep did it.
+    enqueued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    requeue_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    site: Mapped[Site] = relationship(lazy="joined", innerjoin=True)
+
+
+class ModerationEvent(Base):
+    """One status change of a comment: the audit trail."""
+
+    __tablename__ = "moderation_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("comments.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    from_status: Mapped[str] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)
+    score: Mapped[float | None] = mapped_column(Float)
+    classifier_version: Mapped[str | None] = mapped_column(String(64))

@@ -1,0 +1,66 @@
+"""Sites (the newspapers posting comments) and the moderators who work their queues."""
+
+from datetime import datetime
+
+from sqlalchemy import Column, Float, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, UTCDateTime, utcnow
+
+
+class ModerationMode:
+    """`post`: the classifier may publish. `pre`: nothing is published without a human."""
+
+    POST = "post"
+    PRE = "pre"
+    ALL = (POST, PRE)
+
+
+moderator_sites = Table(
+    "moderator_sites",
+    Base.metadata,
+    Column("moderator_id", ForeignKey("moderators.id", ondelete="CASCADE"), primary_key=True),
+    Column("site_id", ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Site(Base):
+    """A website whose back end posts comments with its site key."""
+
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # Keys are stored only as SHA-256 digests; the prefix lets an operator recognise one.
+    api_key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    api_key_prefix: Mapped[str] = mapped_column(String(16))
+    auto_reject_above: Mapped[float] = mapped_column(Float, default=0.9)
+    auto_approve_below: Mapped[float] = mapped_column(Float, default=0.2)
+    moderation_mode: Mapped[str] = mapped_column(String(8), default=ModerationMode.POST)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    moderators: Mapped[list["Moderator"]] = relationship(
+        secondary=moderator_sites, back_populates="sites"
+    )
+
+
+class Moderator(Base):
+    """A person who decides held comments on the sites they are assigned to."""
+
+    __tablename__ = "moderators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    sites: Mapped[list[Site]] = relationship(
+        secondary=moderator_sites, back_populates="moderators", lazy="selectin"
+    )
+
+    @property
+    def site_ids(self) -> set[int]:
+        """Ids of the sites this moderator may see and decide."""
+        return {site.id for site in self.sites}

@@ -1,0 +1,72 @@
+"""Moderato's Flask application factory."""
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from service import config as config_module
+from service.celery import celery_init_app
+from service.extensions import db, migrate
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, errors, commands."""
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    configure_logging(app)
+    return app
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Defaults, then the environment, then the caller's overrides."""
+    app.config.from_object(config_module.Config)
+    config_module.load_environment(app.config)
+    app.config.from_prefixed_env(config_module.ENV_PREFIX)
+    app.config.update(overrides or {})
+    config_module.finalise(app.config, app.instance_path)
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the database, migrations and Celery to this app."""
+    # Importing the tables registers them on the metadata before anything uses it.
+    import models  # noqa: F401
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(models.MIGRATIONS_DIR))
+    celery_init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount the HTTP API and the health checks."""
+    from service.api import bp as api_bp
+    from service.api.health import bp as health_bp
+
+    app.register_blueprint(health_bp)
+    app.register_blueprint(api_bp)
+
+
+def register_error_handlers(app: Flask) -> None:
+    """One JSON error shape for every failure."""
+    from service.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """The `moderato` command groups."""
+    from service.commands import register_commands as register
+
+    register(app)
+
+
+def configure_logging(app: Flask) -> None:
+    """Log at INFO unless the host process has configured logging already."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )

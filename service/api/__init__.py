@@ -1,0 +1,9 @@
+"""The versioned JSON API."""
+
+from flask import Blueprint
+
+from service.api import comments, moderation
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp.register_blueprint(comments.bp)
+bp.register_blueprint(moderation.bp)

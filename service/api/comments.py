@@ -1,0 +1,40 @@
+"""Endpoints for sites: submit comments and read them back."""
+
+from flask import Blueprint, Response
+
+from service.api.requests import json_body, query_args
+from service.api.responses import comment_response, page_response
+from service.auth import current_principal, current_site, require
+from service.schemas import comment_create_schema, load_or_raise, page_args_schema
+from service.services import intake
+
+bp = Blueprint("comments", __name__)
+
+
+@bp.post("/comments")
+@require(site=True)
+def create_comment() -> tuple[Response, int]:
+    """Accept a comment; it is stored before the 202 and classified by a worker."""
+    principal = current_principal()
+    data = load_or_raise(comment_create_schema, json_body())
+    comment = intake.submit_comment(current_site(), data)
+    return comment_response(comment, principal, 202, location=True)
+
+
+@bp.get("/comments/<int:comment_id>")
+@require(site=True, moderator=True)
+def get_comment(comment_id: int) -> tuple[Response, int]:
+    """One comment of the caller's site(s)."""
+    principal = current_principal()
+    comment = intake.get_comment(comment_id, principal.site_ids)
+    return comment_response(comment, principal)
+
+
+@bp.get("/articles/<path:article_id>/comments")
+@require(site=True)
+def list_article_comments(article_id: str) -> dict:
+    """The approved comments of an article, oldest first, for display under it."""
+    principal = current_principal()
+    args = load_or_raise(page_args_schema, query_args())
+    page = intake.list_article_comments(current_site(), article_id, args["limit"], args["cursor"])
+    return page_response(page, principal)

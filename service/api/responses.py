@@ -1,0 +1,35 @@
+"""Writing responses: the right schema for the caller, ETags, pages."""
+
+from typing import Any
+
+from flask import Response, jsonify, url_for
+
+from models import Comment
+from service.api.requests import etag_for
+from service.auth import Principal
+from service.pagination import Page
+from service.schemas import (
+    comment_schema,
+    comments_schema,
+    moderator_comment_schema,
+    moderator_comments_schema,
+)
+
+
+def comment_response(
+    comment: Comment, principal: Principal, status: int = 200, *, location: bool = False
+) -> tuple[Response, int]:
+    """One comment, as this caller may see it, with its ETag."""
+    schema = moderator_comment_schema if principal.moderator is not None else comment_schema
+    response = jsonify(schema.dump(comment))
+    response.set_etag(etag_for(comment))
+    response.vary.add("Authorization")  # sites and moderators see different fields
+    if location:
+        response.headers["Location"] = url_for("api.comments.get_comment", comment_id=comment.id)
+    return response, status
+
+
+def page_response(page: Page, principal: Principal) -> dict[str, Any]:
+    """A page of comments as `{"items": [...], "next_cursor": ...}`."""
+    schema = moderator_comments_schema if principal.moderator is not None else comments_schema
+    return {"items": schema.dump(page.items), "next_cursor": page.next_cursor}

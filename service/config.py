@@ -1,0 +1,125 @@
+"""Configuration: defaults here, environment variables for deployment, overrides from tests.
+
+Precedence, lowest first: `Config` defaults, `DATABASE_URL`/`REDIS_URL`, `MODERATO_*`
+environment variables, then the mapping passed to `create_app`.
+"""
+
+import os
+from pathlib import Path
+from typing import Any
+
+from workers.queues import Queues
+
+ENV_PREFIX = "MODERATO"
+
+
+class Config:
+    """Defaults: the embedded set-up (SQLite and a file-system broker), no server needed."""
+
+    SECRET_KEY = None  # no sessions or cookies yet; API keys are the only credentials
+    JSON_SORT_KEYS = False
+    MAX_CONTENT_LENGTH = 64 * 1024  # the contract: bodies over 64 KiB get a 413
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+
+    # Where embedded-mode files live (SQLite database, file-system broker); None: instance/.
+    DATA_DIR: str | None = None
+    DATABASE_URL: str | None = None
+    BROKER_URL: str | None = None  # Redis, RabbitMQ, ...; REDIS_URL is the usual way to set it
+
+    # Classification
+    CLASSIFIER_BACKEND = "sklearn"  # "sklearn" (versions stored in the database), "keyword",
+    # or "package.module:factory" returning a Classifier
+    CLASSIFIER_REFRESH_SECONDS = 10.0  # how often a worker looks for a newly activated version
+
+    # Reliability
+    CLASSIFY_MAX_RETRIES = 5
+    CLASSIFY_RETRY_DELAY_SECONDS = 2.0
+    SWEEP_INTERVAL_SECONDS = 30.0  # how often beat runs the sweep
+    SWEEP_AFTER_SECONDS = 120.0  # a comment queued longer than this is sent again
+    SWEEP_MAX_REQUEUES = 5  # then it is held for a human: something keeps killing its task
+    SWEEP_BATCH_SIZE = 500
+    VISIBILITY_TIMEOUT_SECONDS = 600  # Redis: an unacknowledged task is redelivered after this
+
+    DEMO_ON_EMPTY = False  # `moderato serve` turns it on
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the `postgres://` and `postgresql://` forms that hosting platforms hand out."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def load_environment(config: dict[str, Any]) -> None:
+    """Apply the two conventional variables that are not prefixed."""
+    if os.environ.get("DATABASE_URL"):
+        config["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    if os.environ.get("REDIS_URL"):
+        config["BROKER_URL"] = os.environ["REDIS_URL"]
+
+
+def finalise(config: dict[str, Any], instance_path: str) -> None:
+    """Derive the settings that depend on others: database URI and the Celery mapping."""
+    data_dir = Path(config["DATA_DIR"] or instance_path)
+    config["DATA_DIR"] = str(data_dir)
+    if "SQLALCHEMY_DATABASE_URI" not in config:
+        url = config["DATABASE_URL"] or f"sqlite:///{data_dir / 'moderato.db'}"
+        config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # SQLite: the web process and the worker write to one file; wait for locks, don't fail.
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    config.setdefault("CELERY", celery_settings(config, data_dir))
+
+
+def celery_settings(config: dict[str, Any], data_dir: Path) -> dict[str, Any]:
+    """The Celery configuration, in its lower-case setting names."""
+    broker_url = config["BROKER_URL"] or "filesystem://"
+    settings: dict[str, Any] = {
+        "broker_url": broker_url,
+        "broker_connection_retry_on_startup": True,
+        "task_ignore_result": True,
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        # A task is acknowledged when it has finished, and requeued if its worker dies.
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 4,
+        "task_default_queue": Queues.MODERATION,
+        "task_routes": {
+            "moderation.*": {"queue": Queues.MODERATION},
+            "maintenance.*": {"queue": Queues.MAINTENANCE},
+        },
+        "beat_schedule": {
+            "sweep-queued-comments": {
+                "task": "maintenance.sweep_queued_comments",
+                "schedule": float(config["SWEEP_INTERVAL_SECONDS"]),
+            }
+        },
+        "beat_schedule_filename": str(data_dir / "celerybeat-schedule"),
+        "worker_hijack_root_logger": False,
+        "imports": ["workers.tasks"],
+    }
+    if broker_url.startswith("filesystem://"):
+        settings["broker_transport_options"] = filesystem_broker_options(data_dir)
+        # The file-system transport has no broadcast: no remote control, gossip or mingle.
+        settings["worker_enable_remote_control"] = False
+    else:
+        settings["broker_transport_options"] = {
+            "visibility_timeout": int(config["VISIBILITY_TIMEOUT_SECONDS"]),
+        }
+    return settings
+
+
+def filesystem_broker_options(data_dir: Path) -> dict[str, Any]:
+    """Folders for Kombu's file-system transport: the embedded broker needs no server."""
+    queue_dir = data_dir / "broker" / "queue"
+    processed_dir = data_dir / "broker" / "processed"
+    for folder in (queue_dir, processed_dir):
+        folder.mkdir(parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(queue_dir),
+        "data_folder_out": str(queue_dir),
+        "processed_folder": str(processed_dir),
+        "store_processed": False,
+    }

@@ -1,0 +1,36 @@
+"""Opaque keyset cursors: a page continues strictly after the last item of the previous one."""
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from service.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of results and the cursor of the next one (None on the last page)."""
+
+    items: list[Any]
+    next_cursor: str | None
+
+
+def encode_cursor(order: str, key: list[Any]) -> str:
+    """Pack the sort key of the last item into an opaque string."""
+    raw = json.dumps({"o": order, "k": key}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, order: str) -> list[Any]:
+    """Unpack a cursor made by `encode_cursor` for the same order, or raise a 422."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        key = payload["k"]
+        if payload["o"] != order or not isinstance(key, list):
+            raise ValueError(order)
+    except (ValueError, KeyError, TypeError, binascii.Error) as error:
+        raise InvalidInput(fields={"cursor": "Invalid cursor for this listing."}) from error
+    return key

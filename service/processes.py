@@ -1,0 +1,40 @@
+"""Command lines of the worker, beat and web processes, shared by the CLI and by tests."""
+
+import sys
+
+from flask import Flask
+
+from workers.queues import Queues
+
+
+def worker_command(
+    app: Flask, *, concurrency: int | None = None, beat: bool = False, loglevel: str = "INFO"
+) -> list[str]:
+    """`celery worker` consuming every Moderato queue."""
+    command = [
+        sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker",
+        "--queues", ",".join(Queues.all()), "--loglevel", loglevel,
+    ]  # fmt: skip
+    if concurrency:
+        command += ["--concurrency", str(concurrency)]
+    if beat:  # embedded beat: for `serve` and tests, where exactly one worker runs
+        command += ["--beat", "--schedule", app.config["CELERY"]["beat_schedule_filename"]]
+    if app.config["CELERY"]["broker_url"].startswith("filesystem://"):
+        command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+    return command
+
+
+def beat_command(app: Flask, *, loglevel: str = "INFO") -> list[str]:
+    """`celery beat`: runs the periodic sweep. Run exactly one per deployment."""
+    return [
+        sys.executable, "-m", "celery", "-A", "workers.celery_app", "beat",
+        "--schedule", app.config["CELERY"]["beat_schedule_filename"], "--loglevel", loglevel,
+    ]  # fmt: skip
+
+
+def web_command(host: str, port: int, workers: int) -> list[str]:
+    """gunicorn serving the WSGI app."""
+    return [
+        sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
+        "--access-logfile", "-", "service.wsgi:app",
+    ]  # fmt: skip

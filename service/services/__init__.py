@@ -1,0 +1,1 @@
+"""The service layer: verb-named functions that own the transaction."""

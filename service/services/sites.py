@@ -1,0 +1,112 @@
+"""Creating sites and moderators. Keys are returned once and stored only as hashes."""
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from models import ModerationMode, Moderator, Site
+from service.errors import ApiError, NotFound
+from service.extensions import db
+from service.keys import (
+    MODERATOR_TOKEN_PREFIX,
+    SITE_KEY_PREFIX,
+    display_prefix,
+    generate_key,
+    hash_key,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class AlreadyExists(ApiError):
+    status, code, message = 409, "already_exists", "That name is taken."
+
+
+class SiteNotFound(NotFound):
+    message = "No such site."
+
+
+@dataclass(frozen=True)
+class NewSite:
+    """A created site and its API key, which is shown only this once."""
+
+    site: Site
+    api_key: str
+
+
+@dataclass(frozen=True)
+class NewModerator:
+    """A created moderator and their token, which is shown only this once."""
+
+    moderator: Moderator
+    token: str
+
+
+def slugify(name: str) -> str:
+    """'Il Quotidiano' -> 'il-quotidiano'; accents folded to ASCII."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug[:80] or "site"
+
+
+def create_site(
+    name: str,
+    *,
+    slug: str | None = None,
+    moderation_mode: str = ModerationMode.POST,
+    auto_reject_above: float = 0.9,
+    auto_approve_below: float = 0.2,
+) -> NewSite:
+    """Create a site with a fresh API key."""
+    if moderation_mode not in ModerationMode.ALL:
+        raise ValueError(f"moderation_mode must be one of {ModerationMode.ALL}")
+    if not 0 <= auto_approve_below <= auto_reject_above <= 1:
+        raise ValueError("need 0 <= auto_approve_below <= auto_reject_above <= 1")
+    api_key = generate_key(SITE_KEY_PREFIX)
+    site = Site(
+        name=name,
+        slug=slug or slugify(name),
+        api_key_hash=hash_key(api_key),
+        api_key_prefix=display_prefix(api_key),
+        moderation_mode=moderation_mode,
+        auto_reject_above=auto_reject_above,
+        auto_approve_below=auto_approve_below,
+    )
+    db.session.add(site)
+    commit_unique(f"A site with slug {site.slug!r} exists already.")
+    logger.info("Created site %s", site.slug, extra={"site_id": site.id})
+    return NewSite(site, api_key)
+
+
+def create_moderator(name: str, site_slugs: list[str]) -> NewModerator:
+    """Create a moderator of the named sites with a fresh token."""
+    sites = [get_site(slug) for slug in site_slugs]
+    token = generate_key(MODERATOR_TOKEN_PREFIX)
+    moderator = Moderator(
+        name=name, token_hash=hash_key(token), token_prefix=display_prefix(token), sites=sites
+    )
+    db.session.add(moderator)
+    commit_unique(f"A moderator named {name!r} exists already.")
+    logger.info("Created moderator %s for %s", name, ", ".join(site_slugs))
+    return NewModerator(moderator, token)
+
+
+def get_site(slug: str) -> Site:
+    """The site with this slug, or SiteNotFound."""
+    site = db.session.scalar(select(Site).where(Site.slug == slug))
+    if site is None:
+        raise SiteNotFound(f"No site with slug {slug!r}.")
+    return site
+
+
+def commit_unique(message: str) -> None:
+    """Commit, turning a unique-constraint violation into AlreadyExists."""
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise AlreadyExists(message) from error

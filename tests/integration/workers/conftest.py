@@ -1,0 +1,32 @@
+"""Apps and worker processes for tests against a real Celery worker."""
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from service.services.classifiers import ensure_default_classifier
+from tests.support import backends
+
+
+@pytest.fixture(scope="session")
+def trained_default(app_factory: dict[str, Flask]) -> str:
+    """Train the seed classifier once in PostgreSQL, so workers start with it ready."""
+    with app_factory["postgresql"].app_context():
+        return ensure_default_classifier()
+
+
+def worker_settings() -> dict[str, object]:
+    """Short periods, so recovery paths finish within a test."""
+    return {
+        "CLASSIFIER_BACKEND": "sklearn",
+        "SWEEP_INTERVAL_SECONDS": 1,
+        "SWEEP_AFTER_SECONDS": 4,
+        "VISIBILITY_TIMEOUT_SECONDS": 6,
+        "CLASSIFIER_REFRESH_SECONDS": 0.5,
+    }
+
+
+def make_pg_app(tmp: Path, broker_url: str) -> Flask:
+    """An in-process app (the web side) on the test PostgreSQL, publishing to `broker_url`."""
+    return backends.build_app("postgresql", tmp, BROKER_URL=broker_url, **worker_settings())

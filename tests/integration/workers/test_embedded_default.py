@@ -1,0 +1,44 @@
+"""The embedded default (SQLite and the file-system broker, no Redis) with a real worker."""
+
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.conftest import use_app
+from tests.support.backends import build_app, dispose_app
+from tests.support.factories import bearer, comment_payload, create_moderator, create_site
+from tests.support.processes import start_worker, wait_for, worker_env
+
+pytestmark = pytest.mark.worker
+
+
+def test_the_embedded_default_trains_on_first_start_and_decides(tmp_path: Path) -> None:
+    settings = {"CLASSIFIER_BACKEND": "sklearn", "SWEEP_INTERVAL_SECONDS": 1}
+    app = build_app("sqlite", tmp_path, **settings)
+    database_url = app.config["SQLALCHEMY_DATABASE_URI"]
+    worker = start_worker(
+        worker_env(database_url, "filesystem://", tmp_path, **settings), tmp_path / "worker.log"
+    )
+    try:
+        for _ in use_app(app):
+            body = submit_spam_and_wait(app.test_client())
+            assert body["status"] == "rejected"
+            assert body["classifier_version"].startswith("seed-")
+    finally:
+        worker.stop()
+        dispose_app(app)
+
+
+def submit_spam_and_wait(client: FlaskClient) -> dict:
+    site = create_site()
+    alice = create_moderator(site.site)
+    spam = comment_payload(body="Casino online bonus gratis!!! Clicca qui www.vinci-subito.xyz")
+    created = client.post("/api/v1/comments", json=spam, headers=bearer(site.api_key))
+    url = created.headers["Location"]
+
+    def decided() -> dict | None:
+        body = client.get(url, headers=bearer(alice.token)).get_json()
+        return body if body["status"] != "queued" else None
+
+    return wait_for(decided, timeout=120)

@@ -1,0 +1,122 @@
+"""A real Celery worker process on PostgreSQL and Redis decides what the API accepted."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import use_app
+from tests.integration.workers.conftest import make_pg_app, worker_settings
+from tests.support.backends import REDIS_WORKER_DB, dispose_app, pg_url, redis_url
+from tests.support.factories import bearer, comment_payload, create_moderator, create_site
+from tests.support.processes import ManagedProcess, start_worker, wait_for, worker_env
+
+pytestmark = pytest.mark.worker
+
+ARTICLE = {
+    "article_id": "cronaca/2026/11/26/via-roma-ciclabile",
+    "article_url": "https://www.ilquotidiano.example/cronaca/2026/11/26/via-roma-ciclabile",
+    "article_title": "Via Roma, partono i lavori della pista ciclabile: sei mesi di cantiere",
+}
+ITALIAN_HAM = [
+    "Finalmente una pista ciclabile in via Roma! Speriamo solo che i lavori finiscano "
+    "davvero in sei mesi.",
+    "Abito in via Roma da vent'anni: il problema vero sono i parcheggi in doppia fila, "
+    "non le bici.",
+    "Qualcuno sa se il mercato del giovedì verrà spostato durante il cantiere?",
+    "Articolo chiaro, grazie. Sarebbe utile pubblicare anche la mappa del percorso.",
+]
+ITALIAN_SPAM = [
+    "GUADAGNA 500€ AL GIORNO DA CASA!!! Clicca qui www.soldi-facili.xyz e inizia subito, "
+    "offerta limitata!!!",
+    "Casino online con bonus di benvenuto gratis 🎰🎰 registrati ora su vinci-sempre.top, "
+    "pagamenti immediati",
+    "Prestiti veloci senza garanzie e senza busta paga, scrivimi su WhatsApp "
+    "+39 333 0000000 risposta immediata",
+]
+
+
+@pytest.fixture(scope="module")
+def worker_app(tmp_path_factory: pytest.TempPathFactory, trained_default: str) -> Iterator[Flask]:
+    app = make_pg_app(tmp_path_factory.mktemp("web"), redis_url(REDIS_WORKER_DB))
+    yield app
+    dispose_app(app)
+
+
+@pytest.fixture(scope="module")
+def worker(worker_app: Flask, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ManagedProcess]:
+    data_dir = tmp_path_factory.mktemp("worker")
+    env = worker_env(pg_url(), redis_url(REDIS_WORKER_DB), data_dir, **worker_settings())
+    process = start_worker(env, data_dir / "worker.log")
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def web(worker_app: Flask, worker: ManagedProcess) -> Iterator[FlaskClient]:
+    for _ in use_app(worker_app):
+        yield worker_app.test_client()
+
+
+def wait_decided(client: FlaskClient, key: str, comment_id: int) -> dict:
+    def decided() -> dict | None:
+        body = client.get(f"/api/v1/comments/{comment_id}", headers=bearer(key)).get_json()
+        return body if body["status"] != "queued" else None
+
+    return wait_for(decided, timeout=60)
+
+
+def test_a_comment_posted_over_http_gets_decided(web: FlaskClient, trained_default: str) -> None:
+    site = create_site("Il Quotidiano")
+    moderator = create_moderator(site.site, name="alice")
+    response = web.post("/api/v1/comments", json=comment_payload(), headers=bearer(site.api_key))
+    assert response.status_code == 202
+    decided = wait_decided(web, moderator.token, response.get_json()["id"])
+    assert decided["status"] in {"approved", "pending", "rejected"}
+    assert 0 <= decided["spam_score"] <= 1
+    assert decided["decided_by"] == "classifier"
+    assert decided["classifier_version"] == trained_default
+    history = web.get(
+        f"/api/v1/moderation/comments/{decided['id']}/history", headers=bearer(moderator.token)
+    ).get_json()["items"]
+    assert [(e["actor"], e["from_status"]) for e in history] == [("classifier", "queued")]
+    assert history[0]["classifier_version"] == trained_default
+
+
+def test_italian_comments_on_a_real_looking_article(web: FlaskClient) -> None:
+    site = create_site("Il Quotidiano")
+    alice = create_moderator(site.site, name="alice")
+    posted = {}
+    for text in ITALIAN_HAM + ITALIAN_SPAM:
+        payload = comment_payload(body=text, **ARTICLE)
+        response = web.post("/api/v1/comments", json=payload, headers=bearer(site.api_key))
+        assert response.status_code == 202
+        posted[text] = response.get_json()["id"]
+    results = {text: wait_decided(web, alice.token, cid) for text, cid in posted.items()}
+    for text in ITALIAN_SPAM:
+        assert results[text]["status"] == "rejected", (text, results[text]["spam_score"])
+    for text in ITALIAN_HAM:
+        assert results[text]["status"] != "rejected", (text, results[text]["spam_score"])
+        assert results[text]["body"] == text  # accents and apostrophes intact
+    approved = {text for text in ITALIAN_HAM if results[text]["status"] == "approved"}
+    assert approved, "the seed classifier should publish at least some plain Italian comments"
+    listing = web.get(
+        f"/api/v1/articles/{ARTICLE['article_id']}/comments", headers=bearer(site.api_key)
+    ).get_json()
+    assert {item["body"] for item in listing["items"]} == approved
+
+
+def test_a_moderator_decides_what_the_worker_held(web: FlaskClient, tmp_path: Path) -> None:
+    site = create_site(moderation_mode="pre")
+    alice = create_moderator(site.site, name="alice")
+    created = web.post("/api/v1/comments", json=comment_payload(), headers=bearer(site.api_key))
+    held = wait_decided(web, alice.token, created.get_json()["id"])
+    assert (held["status"], held["decision_reason"]) == ("pending", "pre_moderation")
+    queue = web.get("/api/v1/moderation/queue", headers=bearer(alice.token)).get_json()["items"]
+    assert [item["id"] for item in queue] == [held["id"]]
+    approved = web.post(
+        f"/api/v1/moderation/comments/{held['id']}/approve", headers=bearer(alice.token)
+    )
+    assert approved.get_json()["status"] == "approved"

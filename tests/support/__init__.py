@@ -1,0 +1,1 @@
+"""Test helpers: backends, factories, worker processes."""

@@ -1,0 +1,52 @@
+"""Classifiers that worker processes load by import path (CLASSIFIER_BACKEND=module:factory)."""
+
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from workers.classifier import Classifier, KeywordClassifier, Verdict
+
+SLOW_MARKER_ENV = "MODERATO_TEST_SLOW_MARKER"
+
+
+class SlowOnce:
+    """Hangs on its first batch, after leaving a marker file, so a test can kill the worker
+    while the task is in flight."""
+
+    version = "slow-once"
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+        self.inner = KeywordClassifier()
+
+    def predict_many(self, texts: Sequence[str]) -> list[Verdict]:
+        if not self.marker.exists():
+            self.marker.write_text(str(os.getpid()))
+            time.sleep(600)
+        return self.inner.predict_many(texts)
+
+    def predict(self, text: str) -> Verdict:
+        return self.predict_many([text])[0]
+
+
+class AlwaysFails:
+    """Raises on every call, to exercise retries and their terminal state."""
+
+    version = "always-fails"
+
+    def predict_many(self, texts: Sequence[str]) -> list[Verdict]:
+        raise RuntimeError("classifier exploded")
+
+    def predict(self, text: str) -> Verdict:
+        raise RuntimeError("classifier exploded")
+
+
+def slow_once() -> Classifier:
+    """Factory for CLASSIFIER_BACKEND=tests.support.classifiers:slow_once."""
+    return SlowOnce(Path(os.environ[SLOW_MARKER_ENV]))
+
+
+def always_fails() -> Classifier:
+    """Factory for CLASSIFIER_BACKEND=tests.support.classifiers:always_fails."""
+    return AlwaysFails()

@@ -1,0 +1,63 @@
+"""Keyword-default helpers that build test data through the service layer."""
+
+from typing import Any
+
+from models import Comment, CommentStatus, Site
+from service.extensions import db
+from service.services import sites
+from service.services.sites import NewModerator, NewSite
+
+_counter = iter(range(1, 1_000_000))
+
+
+def create_site(name: str | None = None, **options: Any) -> NewSite:
+    """A site with its API key."""
+    return sites.create_site(name or f"Site {next(_counter)}", **options)
+
+
+def create_moderator(site: Site | list[Site], name: str | None = None) -> NewModerator:
+    """A moderator of one or more sites, with their token."""
+    site_list = site if isinstance(site, list) else [site]
+    return sites.create_moderator(
+        name or f"moderator-{next(_counter)}", [s.slug for s in site_list]
+    )
+
+
+def create_comment(
+    site: Site,
+    *,
+    body: str = "Bell'articolo, grazie.",
+    status: str = CommentStatus.QUEUED,
+    **fields: Any,
+) -> Comment:
+    """A comment stored directly, without enqueueing anything."""
+    values: dict[str, Any] = {"article_id": "article-1", "author_name": "Lettore"}
+    values.update(fields)
+    comment = Comment(site=site, body=body, status=status, **values)
+    db.session.add(comment)
+    db.session.commit()
+    return comment
+
+
+def comment_payload(**overrides: Any) -> dict[str, Any]:
+    """A valid POST /api/v1/comments body."""
+    payload: dict[str, Any] = {
+        "article_id": "2026/11/nuova-ciclabile-via-roma",
+        "article_url": "https://www.ilquotidiano.example/2026/11/nuova-ciclabile-via-roma",
+        "article_title": "Via Roma, al via i lavori per la nuova pista ciclabile",
+        "author_name": "Giulia Rossi",
+        "author_email": "giulia.rossi@example.it",
+        "author_url": "https://giuliarossi.example.it",
+        "body": "Finalmente! Speriamo che i lavori finiscano prima dell'estate.",
+        "author_ip": "93.44.12.7",
+        "user_agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0",
+        "referrer": "https://www.ilquotidiano.example/",
+        "language": "it",
+    }
+    payload.update(overrides)
+    return payload
+
+
+def bearer(key: str) -> dict[str, str]:
+    """The Authorization header for a key."""
+    return {"Authorization": f"Bearer {key}"}

@@ -1,0 +1,44 @@
+from pathlib import Path
+
+from service import create_app
+from service.config import normalise_database_url
+from workers.queues import Queues
+
+
+def test_platform_style_postgres_urls_use_psycopg() -> None:
+    assert normalise_database_url("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
+    assert normalise_database_url("postgresql://u@h/d") == "postgresql+psycopg://u@h/d"
+    assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_the_embedded_default_needs_no_server(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    app = create_app({"DATA_DIR": str(tmp_path)})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'moderato.db'}"
+    assert app.config["CELERY"]["broker_url"] == "filesystem://"
+    assert (tmp_path / "broker" / "queue").is_dir()
+
+
+def test_database_url_and_redis_url_select_production_backends(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgres://db.internal/moderato")
+    monkeypatch.setenv("REDIS_URL", "redis://cache.internal:6379/0")
+    app = create_app({"DATA_DIR": str(tmp_path)})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://db.internal/moderato"
+    assert app.config["CELERY"]["broker_url"] == "redis://cache.internal:6379/0"
+
+
+def test_tasks_are_acknowledged_late_and_requeued_on_worker_loss(tmp_path: Path) -> None:
+    celery = create_app({"DATA_DIR": str(tmp_path)}).extensions["celery"]
+    assert celery.conf.task_acks_late is True
+    assert celery.conf.task_reject_on_worker_lost is True
+    assert celery.conf.task_serializer == "json"
+    routes = celery.conf.task_routes
+    assert routes["moderation.*"]["queue"] == Queues.MODERATION
+    assert routes["maintenance.*"]["queue"] == Queues.MAINTENANCE
+
+
+def test_prefixed_environment_variables_override_defaults(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("MODERATO_SWEEP_AFTER_SECONDS", "7")
+    app = create_app({"DATA_DIR": str(tmp_path)})
+    assert app.config["SWEEP_AFTER_SECONDS"] == 7

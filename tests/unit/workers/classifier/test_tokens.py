@@ -1,0 +1,80 @@
+"""The analyzers behind the features: links, leetspeak, repeats and text statistics."""
+
+import pytest
+
+from workers.classifier.tokens import (
+    STAT_NAMES,
+    char_view,
+    collapse_repeats,
+    deleet,
+    link_tokens,
+    text_stats,
+    word_tokens,
+)
+
+
+def domains(text: str) -> list[str]:
+    return [token.removeprefix("domain:") for token in link_tokens(text) if "domain:" in token]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "visit www dot luckyspin dot com now",
+        "visit luckyspin[.]com now",
+        "visit luckyspin (dot) com now",
+        "visit luckyspin. com now",
+        "visit https://www.luckyspin.com/promo?ref=abc now",
+    ],
+)
+def test_link_tokens_find_obfuscated_domains(text: str) -> None:
+    assert domains(text) == ["luckyspin.com"]
+
+
+def test_link_tokens_keep_shortener_path_and_query_keys() -> None:
+    tokens = link_tokens("go to bit.ly/3xYz and http://shop.example.com/?ref=me")
+    assert "domain:bit.ly" in tokens
+    assert "site:bit.ly/3xyz" in tokens
+    assert "param:ref" in tokens
+
+
+def test_link_tokens_ignore_a_missing_space_before_a_wordlike_tld() -> None:
+    assert link_tokens("I love this song.it is great. call.me maybe") == []
+
+
+@pytest.mark.parametrize("text", ["www.bello.it", "http://bello.it", "bello.it/offerta"])
+def test_link_tokens_accept_wordlike_tlds_that_are_clearly_links(text: str) -> None:
+    assert domains(text) == ["bello.it"]
+
+
+def test_deleet_recovers_words_but_leaves_numbers() -> None:
+    assert deleet("v1agra") == "viagra"
+    assert deleet("c@sino") == "casino"
+    assert deleet("gu4dagna") == "guadagna"
+    assert deleet("2015") == "2015"
+
+
+def test_word_tokens_add_the_deobfuscated_word_and_bigrams() -> None:
+    tokens = word_tokens("Cheap V1AGRA here")
+    assert {"cheap", "v1agra", "viagra", "cheap v1agra"} <= set(tokens)
+
+
+def test_collapse_repeats_shortens_long_runs_only() -> None:
+    assert collapse_repeats("soooo good!!!!!") == "soo good!!"
+    assert char_view("SOOOO Good") == "soo good"
+
+
+def test_text_stats_measure_shouting_digits_phones_emoji_and_exclamations() -> None:
+    stats = dict(zip(STAT_NAMES, text_stats("CALL NOW +39 333 123 4567!!! 😀😀"), strict=True))
+    assert stats["shouting"] == 1.0
+    assert stats["phone numbers"] == 1
+    assert stats["digits"] == 12
+    assert stats["emoji"] == 2
+    assert stats["exclamation runs"] == 1
+    assert text_stats("quiet words here")[0] == 0.0
+
+
+def test_text_stats_count_repeated_letters_but_not_www_or_dots() -> None:
+    repeats = STAT_NAMES.index("repeated characters")
+    assert text_stats("sooooo goooood")[repeats] == 2
+    assert text_stats("see www.example.com... WWW dot example")[repeats] == 0

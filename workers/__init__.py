@@ -1,0 +1,1 @@
+"""Celery app entry point, tasks and the spam classifier."""

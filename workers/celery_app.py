@@ -1,0 +1,16 @@
+"""Worker entry point: `celery -A workers.celery_app worker`."""
+
+from celery.signals import worker_process_init
+
+from service import create_app
+from service.extensions import db
+
+flask_app = create_app()
+celery_app = flask_app.extensions["celery"]
+
+
+@worker_process_init.connect
+def reset_database_pool(**_: object) -> None:
+    """A forked pool process must not reuse connections it inherited from its parent."""
+    with flask_app.app_context():
+        db.engine.dispose(close=False)

@@ -1,0 +1,30 @@
+"""What the service sees of a classifier: a `Verdict` per text and the `Classifier` protocol."""
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A calibrated spam probability and the features that pushed it up (spam) or down (ham)."""
+
+    score: float
+    explanation: dict
+
+
+class Classifier(Protocol):
+    """Anything that scores comments; `version` is assigned by whoever loads it."""
+
+    version: str
+
+    def predict_many(self, texts: Sequence[str]) -> list[Verdict]:
+        """Score a batch of texts in one vectorised call."""
+        ...
+
+    def predict(self, text: str) -> Verdict:
+        """Score one text."""
+        ...

@@ -3,7 +3,12 @@
 from pathlib import Path
 
 from models.base import Base, utcnow
-from models.classifier_version import ClassifierVersion
+from models.classifier_version import (
+    ClassifierActivation,
+    ClassifierVersion,
+    TrainingExample,
+    TrainingRun,
+)
 from models.comment import Actor, Comment, CommentStatus, ModerationEvent
 from models.site import ModerationMode, Moderator, Site, moderator_sites
 
@@ -13,6 +18,7 @@ __all__ = [
     "MIGRATIONS_DIR",
     "Actor",
     "Base",
+    "ClassifierActivation",
     "ClassifierVersion",
     "Comment",
     "CommentStatus",
@@ -20,6 +26,8 @@ __all__ = [
     "ModerationMode",
     "Moderator",
     "Site",
+    "TrainingExample",
+    "TrainingRun",
     "moderator_sites",
     "utcnow",
 ]

@@ -87,3 +87,4 @@ class ModerationEvent(Base):
     note: Mapped[str | None] = mapped_column(Text)
     score: Mapped[float | None] = mapped_column(Float)
     classifier_version: Mapped[str | None] = mapped_column(String(64))
+    explanation: Mapped[dict[str, Any] | None] = mapped_column(JSON)

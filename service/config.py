@@ -40,7 +40,11 @@ class Config:
     SWEEP_BATCH_SIZE = 500
     VISIBILITY_TIMEOUT_SECONDS = 600  # Redis: an unacknowledged task is redelivered after this
 
-    DEMO_ON_EMPTY = False  # `moderato serve` turns it on
+    # Learning from moderators
+    RETRAIN_INTERVAL_SECONDS = 6 * 3600  # how often beat looks for sites to retrain
+    RETRAIN_MIN_LABELS = 50  # a site needs this many moderator decisions to get its own
+    RETRAIN_HOLDOUT_FRACTION = 0.2  # the most recent labels that judge a candidate...
+    RETRAIN_MIN_HOLDOUT = 10  # ...but never fewer than this
 
 
 def normalise_database_url(url: str) -> str:
@@ -94,7 +98,11 @@ def celery_settings(config: dict[str, Any], data_dir: Path) -> dict[str, Any]:
             "sweep-queued-comments": {
                 "task": "maintenance.sweep_queued_comments",
                 "schedule": float(config["SWEEP_INTERVAL_SECONDS"]),
-            }
+            },
+            "retrain-site-classifiers": {
+                "task": "maintenance.retrain_site_classifiers",
+                "schedule": float(config["RETRAIN_INTERVAL_SECONDS"]),
+            },
         },
         "beat_schedule_filename": str(data_dir / "celerybeat-schedule"),
         "worker_hijack_root_logger": False,

@@ -155,6 +155,7 @@ class ModerationEventSchema(Schema):
     note = fields.String(allow_none=True)
     score = fields.Float(allow_none=True)
     classifier_version = fields.String(allow_none=True)
+    explanation = fields.Dict(allow_none=True)
 
 
 comment_create_schema = CommentCreateSchema()

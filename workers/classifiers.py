@@ -8,8 +8,9 @@ from collections.abc import Callable
 
 from flask import current_app
 
-from service.services import classifiers as versions
+from service.services import classifier_versions as versions
 from service.services.classification import ClassifierSource
+from service.services.training import ensure_default_classifier
 from workers.classifier import Classifier, KeywordClassifier
 
 logger = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ class DatabaseClassifiers:
             return cached[0]
         active = versions.get_active_version(site_id)
         if active is None:
-            versions.ensure_default_classifier()
+            ensure_default_classifier()
             active = versions.get_active_version(site_id)
         assert active is not None  # noqa: S101 - ensure_default_classifier guarantees one
         self.active[site_id] = (active.id, now)

@@ -5,7 +5,7 @@ from typing import Any
 
 from celery import Task, shared_task
 
-from service.services import classification, sweep
+from service.services import classification, sweep, training
 from workers.classifiers import get_classifiers
 
 logger = logging.getLogger(__name__)
@@ -37,6 +37,13 @@ def classify_comments(self: Task, comment_ids: list[int]) -> None:
 def sweep_queued_comments() -> None:
     """Send comments stuck in `queued` to the workers again (run by beat)."""
     sweep.sweep_queued_comments()
+
+
+@shared_task(name="maintenance.retrain_site_classifiers", ignore_result=True)
+def retrain_site_classifiers() -> None:
+    """Retrain, and promote if no worse, the classifier of every site with new labels."""
+    for site in training.sites_due_for_retraining():
+        training.retrain_site_classifier(site)
 
 
 def run_classification(task: Task, comment_ids: list[int]) -> None:

@@ -128,6 +128,7 @@ def transition_queued(
             reason=decision.reason,
             score=score,
             classifier_version=classifier_version,
+            explanation=explanation,
         )
     )
     return True

@@ -9,7 +9,16 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import delete
 
-from models import ClassifierVersion, Comment, ModerationEvent, Moderator, Site, moderator_sites
+from models import (
+    ClassifierVersion,
+    Comment,
+    ModerationEvent,
+    Moderator,
+    Site,
+    TrainingExample,
+    TrainingRun,
+    moderator_sites,
+)
 from service import create_app
 from service.extensions import db
 
@@ -79,13 +88,15 @@ def dispose_app(app: Flask) -> None:
 
 
 def clean_database() -> None:
-    """Delete every row a test may have made, keeping global classifier versions (training
-    them is the slow part and they do not belong to any test)."""
+    """Delete every row a test may have made, keeping global classifier versions and their
+    activations (training them is the slow part; tests that activate one roll it back)."""
     db.session.rollback()
     db.session.execute(delete(ModerationEvent))
     db.session.execute(delete(Comment))
     db.session.execute(delete(moderator_sites))
     db.session.execute(delete(Moderator))
+    db.session.execute(delete(TrainingRun))
+    db.session.execute(delete(TrainingExample))
     db.session.execute(delete(ClassifierVersion).where(ClassifierVersion.site_id.is_not(None)))
     db.session.execute(delete(Site))
     db.session.commit()

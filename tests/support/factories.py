@@ -1,5 +1,6 @@
 """Keyword-default helpers that build test data through the service layer."""
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from models import Comment, CommentStatus, Site
@@ -61,3 +62,20 @@ def comment_payload(**overrides: Any) -> dict[str, Any]:
 def bearer(key: str) -> dict[str, str]:
     """The Authorization header for a key."""
     return {"Authorization": f"Bearer {key}"}
+
+
+def create_decided_comments(
+    site: Site, labelled: list[tuple[str, int]], *, moderator: str = "alice"
+) -> list[Comment]:
+    """Comments a moderator decided, in this order in time: label 1 rejected, 0 approved."""
+    start = datetime.now(UTC) - timedelta(days=1)
+    return [
+        create_comment(
+            site,
+            body=text,
+            status=CommentStatus.REJECTED if label else CommentStatus.APPROVED,
+            decided_by=moderator,
+            decided_at=start + timedelta(minutes=number),
+        )
+        for number, (text, label) in enumerate(labelled)
+    ]

@@ -10,7 +10,13 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Verdict:
-    """A calibrated spam probability and the features that pushed it up (spam) or down (ham)."""
+    """A calibrated spam probability and the features that pushed it up (spam) or down (ham).
+
+    `explanation` is {"spam": [...], "ham": [...]}, each at most five {"feature", "weight"}
+    items, strongest first. For `SklearnClassifier` a weight is the feature's contribution to the
+    log-odds of spam (negative under "ham"); counts such as "length" or "shouting" are measured
+    against the training average, so a short comment lists "length" under "ham".
+    """
 
     score: float
     explanation: dict

@@ -19,6 +19,7 @@ logger = logging.getLogger(__name__)
 # Bytes start with this tag, so a wrong blob fails with a clear message, not an unpickling error.
 _MAGIC = b"moderato-classifier:1\n"
 _TOP_FEATURES = 5
+_DECIMALS = 4
 
 
 class SklearnClassifier:
@@ -38,11 +39,14 @@ class SklearnClassifier:
         if not texts:
             return []
         matrix = transform_texts(self._features, list(texts))
-        scores = self._ensemble.spam_probability(matrix)
+        scores = self._ensemble.spam_probability(matrix).tolist()
         columns = matrix.indices
-        contributions = (matrix.data - self._baseline[columns]) * self._weights[columns]
+        # Rounded once for the whole batch; a contribution that rounds to 0 is never listed.
+        contributions = np.round(
+            (matrix.data - self._baseline[columns]) * self._weights[columns], _DECIMALS
+        )
         return [
-            Verdict(score=float(score), explanation=self._explain(matrix, contributions, row))
+            Verdict(score=score, explanation=self._explain(matrix, contributions, row))
             for row, score in enumerate(scores)
         ]
 
@@ -54,15 +58,19 @@ class SklearnClassifier:
         start, end = matrix.indptr[row], matrix.indptr[row + 1]
         values, columns = contributions[start:end], matrix.indices[start:end]
         order = np.argsort(values)
-        spam = [i for i in order[::-1][:_TOP_FEATURES] if values[i] > 0]
-        ham = [i for i in order[:_TOP_FEATURES] if values[i] < 0]
         return {
-            "spam": [self._item(columns[i], values[i]) for i in spam],
-            "ham": [self._item(columns[i], values[i]) for i in ham],
+            "spam": self._items(values, columns, order[::-1][:_TOP_FEATURES], sign=1),
+            "ham": self._items(values, columns, order[:_TOP_FEATURES], sign=-1),
         }
 
-    def _item(self, column: int, weight: float) -> dict:
-        return {"feature": self._names[column], "weight": round(float(weight), 4)}
+    def _items(self, values: np.ndarray, columns: np.ndarray, top: np.ndarray, sign: int) -> list:
+        names = self._names[columns[top]].tolist()
+        weights = values[top].tolist()
+        return [
+            {"feature": name, "weight": weight}
+            for name, weight in zip(names, weights, strict=True)
+            if weight * sign > 0
+        ]
 
     def to_bytes(self) -> bytes:
         """Serialise the fitted pipeline (not the version, which belongs to the database row)."""

@@ -1,14 +1,20 @@
 """The operator's CLI: sites, moderators, training."""
 
 import csv
+import json
 from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import select
 
-from models import ClassifierVersion, Moderator, Site
+from models import Moderator, Site
 from service.extensions import db
 from service.keys import hash_key
+from service.services.classifier_versions import get_active_version, get_version, roll_back
+from service.services.corpus import get_base_corpus
+from service.services.sites import get_site
+from service.services.training import ensure_default_classifier, train_and_store
+from workers.classifier import load_labelled_file
 
 
 def run(app: Flask, *args: str) -> str:
@@ -55,37 +61,81 @@ def test_moderators_create_refuses_an_unknown_site(app: Flask) -> None:
     assert "nope" in result.output
 
 
-def test_train_from_a_youtube_layout_csv_activates_a_new_version(
-    pg_app: Flask, tmp_path: Path
-) -> None:
-    path = tmp_path / "labelled.csv"
-    rows = [("Check out my channel, free money http://spam.example", 1)] * 3
-    rows += [("I love this song so much", 0), ("Great video, thanks", 0), ("Nice one", 0)]
-    rows += [("Subscribe to me for free gift cards!!!", 1), ("Beautiful voice", 0)]
+def write_youtube_csv(path: Path, rows: list[tuple[str, int]]) -> None:
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["COMMENT_ID", "AUTHOR", "DATE", "CONTENT", "CLASS"])
         for number, (text, label) in enumerate(rows):
-            writer.writerow([f"id{number}", "someone", "", f"{text} {number}", label])
-    previous = active_global_version()
-    output = run(pg_app, "train", "--data", str(path))
-    version = value_after(output, "active classifier")
-    active = active_global_version()
-    assert active is not None
-    assert active.version == version
-    assert active.trained_on["n"] == len(rows)
-    assert active.trained_on["n_spam"] == 4
-    # Put the earlier version back for the tests that follow.
-    db.session.delete(active)
-    db.session.flush()
-    if previous is not None:
-        previous.is_active = True
+            writer.writerow([f"id{number}", "someone", "", text, label])
+
+
+SMALL_CORPUS = [
+    (f"Check out my channel {n}, free money at http://spam{n}.example", 1) for n in range(6)
+] + [(f"I love this song, verse {n} is the best", 0) for n in range(6)]
+
+
+def test_train_from_a_youtube_layout_csv_activates_a_new_version(
+    pg_app: Flask, tmp_path: Path
+) -> None:
+    path = tmp_path / "labelled.csv"
+    write_youtube_csv(path, SMALL_CORPUS)
+    ensure_default_classifier()
+    try:
+        output = run(pg_app, "train", "--data", str(path))
+        version = value_after(output, "active classifier")
+        assert get_active_version(None).version == version
+        stored = get_version(version)
+        assert stored.trained_on["n"] == 12
+        assert stored.trained_on["n_spam"] == 6
+        assert get_base_corpus().texts == [text for text, _ in SMALL_CORPUS]
+    finally:
+        roll_back(site=None)
+
+
+def test_classifier_list_activate_and_rollback_for_one_site(pg_app: Flask, tmp_path: Path) -> None:
+    default = ensure_default_classifier()
+    run(pg_app, "sites", "create", "Il Quotidiano")
+    path = tmp_path / "labelled.csv"
+    write_youtube_csv(path, SMALL_CORPUS)
+    other = train_and_store(load_labelled_file(path), {"source": "test"}, False).version
+    listing = run(pg_app, "classifier", "list")
+    assert default in listing
+    assert other in listing
+    run(pg_app, "classifier", "activate", other, "--site", "il-quotidiano")
+    site = get_site("il-quotidiano")
+    assert get_active_version(site.id).version == other
+    assert get_active_version(None).version == default  # other sites are untouched
+    assert "active: il-quotidiano" in run(pg_app, "classifier", "list")
+    output = run(pg_app, "classifier", "rollback", "--site", "il-quotidiano")
+    assert value_after(output, "active for il-quotidiano") == default
+    assert get_active_version(site.id).version == default
+    refused = pg_app.test_cli_runner().invoke(
+        args=["classifier", "rollback", "--site", "il-quotidiano"]
+    )
+    assert refused.exit_code != 0
+    db.session.delete(get_version(other))
     db.session.commit()
 
 
-def active_global_version() -> ClassifierVersion | None:
-    return db.session.scalar(
-        select(ClassifierVersion).where(
-            ClassifierVersion.is_active, ClassifierVersion.site_id.is_(None)
-        )
-    )
+def test_activating_an_unknown_version_fails_clearly(pg_app: Flask) -> None:
+    result = pg_app.test_cli_runner().invoke(args=["classifier", "activate", "nope"])
+    assert result.exit_code != 0
+    assert "No classifier version 'nope'" in result.output
+
+
+def test_evaluate_prints_metrics_as_json_and_writes_a_report(pg_app: Flask, tmp_path: Path) -> None:
+    ensure_default_classifier()
+    path = tmp_path / "labelled.csv"
+    write_youtube_csv(path, SMALL_CORPUS)
+    report = tmp_path / "report"
+    output = run(pg_app, "evaluate", "--data", str(path), "--json", "--report", str(report))
+    metrics = json.loads(output)
+    for key in ("accuracy", "spam_recall", "false_positive_rate", "f1", "mcc", "roc_auc"):
+        assert 0 <= metrics[key] <= 1, key
+    assert metrics["n"] == 12
+    assert metrics["tp"] + metrics["fn"] == 6
+    for name in ("confusion_matrix.png", "precision_recall.png"):
+        assert (report / name).read_bytes().startswith(b"\x89PNG")
+    assert "| MCC |" in (report / "summary.md").read_text()
+    text = run(pg_app, "evaluate", "--data", str(path), "--report", str(report))
+    assert "mcc:" in text

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from service.services.classifiers import ensure_default_classifier
+from service.services.training import ensure_default_classifier
 from tests.support import backends
 
 

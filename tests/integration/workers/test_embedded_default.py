@@ -24,7 +24,7 @@ def test_the_embedded_default_trains_on_first_start_and_decides(tmp_path: Path) 
         for _ in use_app(app):
             body = submit_spam_and_wait(app.test_client())
             assert body["status"] == "rejected"
-            assert body["classifier_version"].startswith("seed-")
+            assert body["classifier_version"].startswith("base-")
     finally:
         worker.stop()
         dispose_app(app)

@@ -7,11 +7,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from service.services.classifier_versions import activate_version, roll_back
+from service.services.training import train_and_store
 from tests.conftest import use_app
 from tests.integration.workers.conftest import make_pg_app, worker_settings
 from tests.support.backends import REDIS_WORKER_DB, dispose_app, pg_url, redis_url
 from tests.support.factories import bearer, comment_payload, create_moderator, create_site
 from tests.support.processes import ManagedProcess, start_worker, wait_for, worker_env
+from workers.classifier import LabelledData
 
 pytestmark = pytest.mark.worker
 
@@ -120,3 +123,29 @@ def test_a_moderator_decides_what_the_worker_held(web: FlaskClient, tmp_path: Pa
         f"/api/v1/moderation/comments/{held['id']}/approve", headers=bearer(alice.token)
     )
     assert approved.get_json()["status"] == "approved"
+
+
+def test_a_version_activated_here_is_used_by_the_running_worker_and_rollback_too(
+    web: FlaskClient, trained_default: str
+) -> None:
+    site = create_site()
+    alice = create_moderator(site.site)
+    other = train_and_store(
+        LabelledData(
+            texts=[f"free money casino {n}" for n in range(5)]
+            + [f"nice song {n}" for n in range(5)],
+            labels=[1] * 5 + [0] * 5,
+        ),
+        {"source": "test"},
+        False,
+    )
+
+    def decided_version() -> str:
+        created = web.post("/api/v1/comments", json=comment_payload(), headers=bearer(site.api_key))
+        return wait_decided(web, alice.token, created.get_json()["id"])["classifier_version"]
+
+    activate_version(other, site=site.site, actor="test")
+    # The worker checks for a new version every CLASSIFIER_REFRESH_SECONDS (0.5 s here).
+    wait_for(lambda: decided_version() == other.version, timeout=30, interval=1)
+    roll_back(site=site.site)
+    wait_for(lambda: decided_version() == trained_default, timeout=30, interval=1)

@@ -1,0 +1,56 @@
+"""`moderato sites` and `moderato moderators`: what an operator sets up."""
+
+import click
+from flask.cli import with_appcontext
+
+from models import ModerationMode
+from service.errors import ApiError
+from service.services import sites
+
+
+@click.group("sites")
+def sites_group() -> None:
+    """Manage sites."""
+
+
+@sites_group.command("create")
+@click.argument("name")
+@click.option("--slug", help="URL-safe identifier; derived from NAME if omitted.")
+@click.option("--mode", type=click.Choice(ModerationMode.ALL), default=ModerationMode.POST)
+@click.option("--reject-above", type=click.FloatRange(0, 1), default=0.9, show_default=True)
+@click.option("--approve-below", type=click.FloatRange(0, 1), default=0.2, show_default=True)
+@with_appcontext
+def create_site(
+    name: str, slug: str | None, mode: str, reject_above: float, approve_below: float
+) -> None:
+    """Create a site and print its API key (shown only once)."""
+    try:
+        new = sites.create_site(
+            name, slug=slug, moderation_mode=mode,
+            auto_reject_above=reject_above, auto_approve_below=approve_below,
+        )  # fmt: skip
+    except (ApiError, ValueError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"site: {new.site.slug}")
+    click.echo(f"api key: {new.api_key}")
+    click.echo("Store the key now: only its hash is kept.")
+
+
+@click.group("moderators")
+def moderators_group() -> None:
+    """Manage moderators."""
+
+
+@moderators_group.command("create")
+@click.argument("name")
+@click.option("--site", "site_slugs", multiple=True, required=True, help="Repeat for more.")
+@with_appcontext
+def create_moderator(name: str, site_slugs: tuple[str, ...]) -> None:
+    """Create a moderator of one or more sites and print their token (shown only once)."""
+    try:
+        new = sites.create_moderator(name, list(site_slugs))
+    except ApiError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"moderator: {new.moderator.name} (sites: {', '.join(site_slugs)})")
+    click.echo(f"token: {new.token}")
+    click.echo("Store the token now: only its hash is kept.")

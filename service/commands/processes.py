@@ -1,0 +1,82 @@
+"""`moderato serve|web|worker|beat`: run the processes."""
+
+import os
+import subprocess
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+from werkzeug.serving import run_simple
+
+from service.processes import beat_command, web_command, worker_command
+from service.services import bootstrap, training
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+@click.option("--concurrency", default=2, show_default=True, help="Worker processes.")
+@with_appcontext
+def serve(host: str, port: int, concurrency: int) -> None:
+    """Web server plus one worker (with the periodic sweep): development and the demo."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    upgrade()
+    demo = bootstrap.create_demo_if_empty()
+    click.echo(f"classifier: {training.ensure_default_classifier(progress=True)}")
+    if demo is not None:
+        print_demo(demo, host, port)
+    worker_process = subprocess.Popen(worker_command(app, concurrency=concurrency, beat=True))  # noqa: S603
+    try:
+        # Werkzeug's server directly: Flask ignores app.run() inside its own CLI.
+        run_simple(host, port, app, threaded=True, use_reloader=False)
+    finally:
+        worker_process.terminate()
+        worker_process.wait(timeout=30)
+
+
+def print_demo(demo: bootstrap.DemoCredentials, host: str, port: int) -> None:
+    """Show the demo keys and a first request to try."""
+    base = f"http://{host}:{port}/api/v1"
+    click.echo(f"\nDemo site '{demo.site_slug}', key: {demo.site_key}")
+    click.echo(f"Demo moderator '{demo.moderator_name}', token: {demo.moderator_token}")
+    click.echo("These are shown only now. Try:\n")
+    click.echo(
+        f"  curl -s -X POST {base}/comments -H 'Authorization: Bearer {demo.site_key}' "
+        '-H \'Content-Type: application/json\' -d \'{"article_id": "a1", '
+        '"author_name": "Giulia", "body": "Ottimo articolo, grazie!"}\''
+    )
+    click.echo(
+        f"  curl -s {base}/moderation/queue -H 'Authorization: Bearer {demo.moderator_token}'\n"
+    )
+
+
+@click.command("web")
+@click.option("--host", default="0.0.0.0", show_default=True)  # noqa: S104 - a server binds all
+@click.option("--port", default=8000, show_default=True)
+@click.option("--workers", default=2, show_default=True, help="gunicorn worker processes.")
+def web(host: str, port: int, workers: int) -> None:
+    """Run the web service under gunicorn (production)."""
+    exec_command(web_command(host, port, workers))
+
+
+@click.command("worker")
+@click.option("--concurrency", type=int, help="Processes; default: one per CPU.")
+@click.option("--loglevel", default="INFO", show_default=True)
+@with_appcontext
+def worker(concurrency: int | None, loglevel: str) -> None:
+    """Run a Celery worker on every Moderato queue (production)."""
+    exec_command(worker_command(current_app, concurrency=concurrency, loglevel=loglevel))
+
+
+@click.command("beat")
+@click.option("--loglevel", default="INFO", show_default=True)
+@with_appcontext
+def beat(loglevel: str) -> None:
+    """Run Celery beat, which schedules the sweep. Run exactly one."""
+    exec_command(beat_command(current_app, loglevel=loglevel))
+
+
+def exec_command(command: list[str]) -> None:
+    """Replace this process, so signals from the supervisor reach the real server."""
+    os.execv(command[0], command)  # noqa: S606 - fixed argument list built above

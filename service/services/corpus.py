@@ -1,0 +1,66 @@
+"""Labelled data in the database: the base corpus and each site's moderator decisions."""
+
+import hashlib
+import logging
+
+from sqlalchemy import delete, select
+
+from models import Actor, Comment, CommentStatus, TrainingExample
+from service.extensions import db
+from workers.classifier import LabelledData, load_seed_corpus
+
+logger = logging.getLogger(__name__)
+
+BASE_CORPUS = "base"
+MACHINE_ACTORS = (Actor.CLASSIFIER, Actor.RULE)
+
+
+def get_base_corpus() -> LabelledData:
+    """The corpus every site's classifier starts from; the seed corpus until an operator
+    trains on a real one."""
+    rows = db.session.execute(
+        select(TrainingExample.text, TrainingExample.label)
+        .where(TrainingExample.corpus == BASE_CORPUS)
+        .order_by(TrainingExample.id)
+    ).all()
+    if not rows:
+        return load_seed_corpus()
+    return LabelledData(texts=[r.text for r in rows], labels=[r.label for r in rows])
+
+
+def replace_base_corpus(data: LabelledData) -> None:
+    """Make `data` the base corpus (kept in the database, so every machine retrains alike)."""
+    db.session.execute(delete(TrainingExample).where(TrainingExample.corpus == BASE_CORPUS))
+    db.session.add_all(
+        TrainingExample(corpus=BASE_CORPUS, text=text, label=label)
+        for text, label in zip(data.texts, data.labels, strict=True)
+    )
+    db.session.commit()
+    logger.info("Base corpus replaced: %d examples", len(data.labels))
+
+
+def get_site_labels(site_id: int) -> LabelledData:
+    """Every comment a moderator of the site decided, oldest decision first: approve is 0
+    (publishable), reject is 1 (must not be published)."""
+    rows = db.session.execute(
+        select(Comment.body, Comment.status)
+        .where(
+            Comment.site_id == site_id,
+            Comment.status.in_(CommentStatus.FINAL),
+            Comment.decided_by.is_not(None),
+            Comment.decided_by.not_in(MACHINE_ACTORS),
+        )
+        .order_by(Comment.decided_at, Comment.id)
+    ).all()
+    return LabelledData(
+        texts=[r.body for r in rows],
+        labels=[int(r.status == CommentStatus.REJECTED) for r in rows],
+    )
+
+
+def fingerprint(data: LabelledData) -> str:
+    """A short hash of a corpus, to name and recognise versions trained on it."""
+    digest = hashlib.sha256()
+    for text, label in zip(data.texts, data.labels, strict=True):
+        digest.update(f"{label}\t{text}\n".encode())
+    return digest.hexdigest()[:12]

@@ -1,0 +1,133 @@
+"""Learning from moderators, on PostgreSQL: retraining, the promotion guard, thresholds."""
+
+import itertools
+
+from flask import Flask
+from sqlalchemy import select
+
+from models import TrainingRun
+from service.extensions import db
+from service.services.classifier_versions import get_active_version
+from service.services.corpus import get_site_labels
+from service.services.training import (
+    ensure_default_classifier,
+    promotion_verdict,
+    retrain_site_classifier,
+    sites_due_for_retraining,
+)
+from tests.support.factories import create_decided_comments, create_site
+
+NEWS = [
+    "Il consiglio comunale dovrebbe discutere {} prima di votare il bilancio.",
+    "Sul tema {} l'articolo dimentica i dati dell'anno scorso.",
+    "Concordo con il sindaco su {}, ma servono tempi certi.",
+    "Abito in centro e il problema di {} lo vivo ogni giorno.",
+]
+TOPICS = [
+    "i parcheggi",
+    "la nuova scuola",
+    "il traffico",
+    "le piste ciclabili",
+    "la raccolta rifiuti",
+]
+CATS = [
+    "Il mio gatto {} oggi ha dormito tutto il giorno sul divano, che tenerezza.",
+    "Guardate che foto del gattino {}: miagola e fa le fusa!",
+    "Adottate un micio come {}: i gatti sono la gioia di casa.",
+    "Il gatto {} ha rovesciato di nuovo la ciotola delle crocchette.",
+]
+CAT_NAMES = ["Briciola", "Romeo", "Nuvola", "Tigro", "Pallina"]
+SPAM = [
+    "Casino online bonus gratis {}: clicca qui e vinci subito su vinci-sempre.top!!!",
+    "Guadagna 500 euro al giorno da casa con il trading {}, scrivimi su WhatsApp",
+    "Compra follower e like a poco prezzo {}, offerta limitata su fama-facile.xyz",
+]
+
+
+def news_comments(count: int) -> list[str]:
+    texts = [t.format(topic) for t, topic in itertools.product(NEWS, TOPICS)]
+    return list(itertools.islice(itertools.cycle(texts), count))
+
+
+def fill(templates: list[str], names: list[str], count: int) -> list[str]:
+    texts = [t.format(name) for t, name in itertools.product(templates, names)]
+    return list(itertools.islice(itertools.cycle(texts), count))
+
+
+def interleave(first: list[tuple[str, int]], second: list[tuple[str, int]]) -> list:
+    return [item for pair in zip(first, second, strict=True) for item in pair]
+
+
+def test_a_site_whose_moderators_reject_a_topic_gets_a_promoted_classifier(pg_app: Flask) -> None:
+    base_version = ensure_default_classifier()
+    site = create_site("Cronaca Locale").site
+    cats = [(text, 1) for text in fill(CATS, CAT_NAMES, 40)]
+    news = [(text, 0) for text in news_comments(40)]
+    create_decided_comments(site, interleave(cats, news))
+    assert len(get_site_labels(site.id).labels) == 80
+    assert sites_due_for_retraining() == [site]
+
+    run = retrain_site_classifier(site)
+
+    assert run.promoted, run.reason
+    assert run.baseline_version == base_version
+    assert (run.n_train_labels, run.n_holdout_labels) == (64, 16)
+    assert run.candidate_metrics["mcc"] >= run.baseline_metrics["mcc"]
+    assert get_active_version(site.id).id == run.candidate_version_id
+    assert get_active_version(None).version == base_version  # other sites keep the base
+    assert sites_due_for_retraining() == []  # nothing new since this run
+
+
+def test_the_guard_keeps_the_current_version_when_the_candidate_is_worse(pg_app: Flask) -> None:
+    base_version = ensure_default_classifier()
+    site = create_site().site
+    # Older decisions approve blatant spam (a careless moderator), the recent ones reject it:
+    # a candidate trained on the older ones is worse on the recent ones than the base.
+    spam = fill(SPAM, [str(n) for n in range(20)], 60)
+    news = news_comments(60)
+    older = interleave([(t, 0) for t in spam[:48]], [(t, 0) for t in news[:48]])
+    recent = interleave([(t, 1) for t in spam[48:]], [(t, 0) for t in news[48:]])
+    create_decided_comments(site, older + recent)
+
+    run = retrain_site_classifier(site)
+
+    assert not run.promoted
+    assert "worse" in run.reason or "false positives" in run.reason
+    assert run.candidate_metrics["mcc"] < run.baseline_metrics["mcc"]
+    assert get_active_version(site.id).version == base_version
+    stored = db.session.scalars(select(TrainingRun).where(TrainingRun.site_id == site.id)).all()
+    assert len(stored) == 1  # the comparison is recorded either way
+    assert stored[0].candidate_version_id is not None
+
+
+def test_too_few_labels_are_recorded_without_training(pg_app: Flask) -> None:
+    site = create_site().site
+    create_decided_comments(site, [("ciao", 0), ("spam spam", 1)])
+    run = retrain_site_classifier(site)
+    assert not run.promoted
+    assert run.candidate_version_id is None
+    assert "not enough labels" in run.reason
+
+
+def test_promotion_verdict_compares_mcc_then_false_positives() -> None:
+    good = {"mcc": 0.9, "false_positive_rate_at_reject": 0.01}
+    assert promotion_verdict(good, {})[0]
+    assert promotion_verdict(good, {"mcc": 0.9, "false_positive_rate_at_reject": 0.01})[0]
+    assert not promotion_verdict(good, {"mcc": 0.91, "false_positive_rate_at_reject": 0.05})[0]
+    assert not promotion_verdict(good, {"mcc": 0.8, "false_positive_rate_at_reject": 0.0})[0]
+
+
+def test_thresholds_are_suggested_from_the_sites_history(pg_app: Flask) -> None:
+    ensure_default_classifier()
+    site = create_site("Il Quotidiano").site
+    spam = [(t, 1) for t in fill(SPAM, [str(n) for n in range(10)], 30)]
+    news = [(t, 0) for t in news_comments(30)]
+    create_decided_comments(site, interleave(spam, news))
+    result = pg_app.test_cli_runner().invoke(
+        args=["thresholds", "suggest", "--site", "il-quotidiano", "--max-false-positive", "0.01"]
+    )
+    assert result.exit_code == 0, result.output
+    values = dict(line.split(": ", 1) for line in result.output.splitlines()[:2])
+    reject, approve = float(values["auto_reject_above"]), float(values["auto_approve_below"])
+    assert 0 <= approve < reject <= 1
+    assert "of legitimate ones auto-rejected" in result.output

@@ -20,8 +20,8 @@ def postgres_database() -> str:
     return backends.pg_url()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _fresh_redis() -> None:
+@pytest.fixture(scope="session")
+def fresh_redis() -> None:
     """Empty the Redis databases the tests use, so no message of an earlier run lingers."""
     for number in (backends.REDIS_API_DB, backends.REDIS_WORKER_DB):
         redis.Redis.from_url(backends.redis_url(number)).flushdb()
@@ -29,7 +29,7 @@ def _fresh_redis() -> None:
 
 @pytest.fixture(scope="session")
 def app_factory(
-    postgres_database: str, tmp_path_factory: pytest.TempPathFactory
+    postgres_database: str, fresh_redis: None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, Flask]]:
     """One migrated app per backend for the whole run (migrations run once)."""
     apps = {

@@ -1,7 +1,9 @@
 """`moderato serve|web|worker|beat`: run the processes."""
 
 import os
+import signal
 import subprocess
+import sys
 
 import click
 from flask import current_app
@@ -27,6 +29,8 @@ def serve(host: str, port: int, concurrency: int) -> None:
     if demo is not None:
         print_demo(demo, host, port)
     worker_process = subprocess.Popen(worker_command(app, concurrency=concurrency, beat=True))  # noqa: S603
+    # SIGTERM (docker stop, systemd) must unwind through `finally` and take the worker down.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         # Werkzeug's server directly: Flask ignores app.run() inside its own CLI.
         run_simple(host, port, app, threaded=True, use_reloader=False)

@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import urllib.request
@@ -57,10 +58,11 @@ def test_serve_on_an_empty_folder_prints_demo_keys_and_decides_comments(tmp_path
         )
         assert decided["decided_by"] == "classifier"
         assert (tmp_path / "moderato.db").exists()
+        # SIGTERM to `serve` alone, as a supervisor sends it: its worker must go too.
+        server.process.send_signal(signal.SIGTERM)  # type: ignore[union-attr]
+        wait_for(lambda: not leftover_processes(tmp_path), timeout=60)
     finally:
         server.stop()
-    # The worker that `serve` started goes away with it.
-    wait_for(lambda: not leftover_processes(tmp_path), timeout=30)
 
 
 def leftover_processes(tmp_path: Path) -> bytes:

@@ -1,5 +1,6 @@
 """Real Celery worker and Redis server processes for integration tests."""
 
+import contextlib
 import os
 import shutil
 import signal
@@ -57,19 +58,24 @@ class ManagedProcess:
 
     def kill(self) -> None:
         """SIGKILL the whole process group: no clean-up, no acknowledgements."""
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
+        self.signal_group(signal.SIGKILL)
+        if self.process is not None:
             self.process.wait(timeout=10)
 
     def stop(self) -> None:
-        """SIGTERM, then SIGKILL if it lingers."""
-        if self.process is None or self.process.poll() is not None:
+        """SIGTERM the group (children too, even if the leader has gone), then SIGKILL."""
+        if self.process is None:
             return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
+        self.signal_group(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.kill()
+        self.kill()  # whatever ignored SIGTERM
+
+    def signal_group(self, signum: int) -> None:
+        """Signal every process of the group; a group already gone is fine."""
+        if self.process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signum)
 
 
 def worker_env(

@@ -17,7 +17,6 @@ class Config:
     """Defaults: the embedded set-up (SQLite and a file-system broker), no server needed."""
 
     SECRET_KEY = None  # no sessions or cookies yet; API keys are the only credentials
-    JSON_SORT_KEYS = False
     MAX_CONTENT_LENGTH = 64 * 1024  # the contract: bodies over 64 KiB get a 413
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
 

@@ -12,7 +12,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from workers.classifier.normalise import normalise_text
-from workers.classifier.tokens import STAT_NAMES, char_view, text_stats, word_tokens
+from workers.classifier.tokens import STAT_NAMES, masked_char_view, text_stats, word_tokens
 
 if TYPE_CHECKING:  # Tags exists from scikit-learn 1.6, the first version to call the hook below.
     from sklearn.utils import Tags
@@ -79,7 +79,7 @@ def build_features(min_df: int = 2) -> Pipeline:
     words = TfidfVectorizer(analyzer=word_tokens, sublinear_tf=True, dtype=np.float32)
     chars = TfidfVectorizer(
         analyzer="char",
-        preprocessor=char_view,
+        preprocessor=masked_char_view,
         ngram_range=(3, 4),
         sublinear_tf=True,
         min_df=min_df,
@@ -90,6 +90,7 @@ def build_features(min_df: int = 2) -> Pipeline:
 
 
 _LINK_KINDS = {"domain": "url domain", "site": "url", "tld": "url tld", "param": "url parameter"}
+_HAS_LINK = {"": "has link", "youtube": "has youtube link", "youtube-video": "has youtube video link"}
 
 
 def _readable(kind: str, name: str) -> str:
@@ -99,7 +100,7 @@ def _readable(kind: str, name: str) -> str:
         return name
     link_kind, colon, value = name.partition(":")
     if link_kind == "link":
-        return "has link"
+        return _HAS_LINK[value]
     if colon:
         return f"{_LINK_KINDS[link_kind]}: {value}"
     return f"word: {name}"

@@ -36,6 +36,9 @@ _WORDLIKE_TLDS = frozenset({"it", "me", "to", "be", "in", "co", "us", "no", "at"
 # Query and fragment keys: "?ref=" and "#friend=" mark referral spam, "&t=" a fan's timestamp.
 _PARAM = re.compile(r"[?&#;]([a-z_]{1,20})=")
 _WWW = re.compile(r"^(?:www\d?|m)\.")
+# Links to YouTube itself are common in ham (a fan sharing the video, or "2:19" linking to a
+# moment of it) but rare in spam, so they get a link kind of their own instead of "link:".
+_YOUTUBE = frozenset({"youtube.com", "youtu.be"})
 
 # For the statistic only letters count, and "www" is not enthusiasm.
 _LETTER_REPEATS = re.compile(r"(?!www)([^\W\d_])\1{2,}", re.IGNORECASE)
@@ -59,8 +62,30 @@ def collapse_repeats(text: str) -> str:
 
 
 def char_view(text: str) -> str:
-    """Return the lower-cased, repeat-collapsed text the character n-grams are taken from."""
+    """Return the lower-cased, repeat-collapsed text that words are taken from."""
     return collapse_repeats(text.lower())
+
+
+def masked_char_view(text: str) -> str:
+    """Return `char_view(text)` with each link replaced by " url " (" yturl " for YouTube).
+
+    The character n-grams are taken from this. Link tokens already describe each link; the
+    n-grams of random URL paths ("/watch?v=KQ6z...") only taught the classifier that any
+    long string of URL characters is spam, including a fan's link to the video itself.
+    """
+    return collapse_repeats(_DOMAIN.sub(_link_placeholder, text.lower()))
+
+
+def _link_placeholder(match: re.Match[str]) -> str:
+    scheme, domain, tld, path, _ = match.groups()
+    if not _is_link(scheme, domain, tld, path):
+        return match.group(0)
+    return " yturl " if _WWW.sub("", domain) in _YOUTUBE else " url "
+
+
+def _is_link(scheme: str | None, domain: str, tld: str, path: str | None) -> bool:
+    # TLDs that are also words ("song.it is") need a scheme, "www." or a path to count.
+    return tld not in _WORDLIKE_TLDS or bool(scheme or path or domain.startswith("www."))
 
 
 def deleet(token: str) -> str:
@@ -87,20 +112,32 @@ def _deobfuscate_dots(text: str) -> str:
 
 
 def link_tokens(text: str) -> list[str]:
-    """Return "link:", "domain:", "site:" (domain plus first path) and "tld:" tokens for links."""
+    """Return "link:", "domain:", "site:" (domain plus first path) and "tld:" tokens for links.
+
+    A link to YouTube gives "link:youtube" (plus "link:youtube-video" for a video or a share
+    link) instead of "link:", so only links elsewhere share the generic spam signal.
+    """
     tokens = []
     for match in _DOMAIN.finditer(_deobfuscate_dots(text)):
         scheme, domain, tld, path, query = match.groups()
-        if tld in _WORDLIKE_TLDS and not (scheme or path or domain.startswith("www.")):
+        if not _is_link(scheme, domain, tld, path):
             continue
         domain = _WWW.sub("", domain)
-        # "link:" marks any link at all, so a never-seen domain still counts for something.
-        tokens += ["link:", f"domain:{domain}", f"tld:{tld}"]
+        tokens += [*_link_kinds(domain, path), f"domain:{domain}", f"tld:{tld}"]
         if path and len(path) > 1:
             tokens.append(f"site:{domain}{path}")
         if query:
             tokens += [f"param:{key}" for key in _PARAM.findall(query)]
     return tokens
+
+
+def _link_kinds(domain: str, path: str | None) -> list[str]:
+    # "link:" marks any link at all, so a never-seen domain still counts for something.
+    if domain not in _YOUTUBE:
+        return ["link:"]
+    if domain == "youtu.be" or (path or "").startswith("/watch"):
+        return ["link:youtube", "link:youtube-video"]
+    return ["link:youtube"]
 
 
 def text_stats(text: str) -> list[float]:

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -119,6 +120,42 @@ def test_a_comment_submitted_while_the_broker_is_down_is_decided_once_it_is_back
             timeout=90,
         )
         assert decided["decided_by"] == "classifier"
+    finally:
+        worker.stop()
+        redis_server.stop()
+
+
+def test_after_a_redis_restart_lost_tasks_are_swept_and_intake_reconnects(
+    web_app: Flask, tmp_path: Path, private_redis_port: int
+) -> None:
+    client = web_app.test_client()
+    site = create_site()
+    alice = create_moderator(site.site)
+    broker = f"redis://127.0.0.1:{private_redis_port}/0"
+    queue_length = redis.Redis.from_url(broker).llen
+
+    redis_server = start_redis(private_redis_port, tmp_path / "redis1.log")
+    lost = client.post("/api/v1/comments", json=comment_payload(), headers=bearer(site.api_key))
+    assert queue_length("moderation") == 1
+    redis_server.stop()  # this Redis keeps nothing on disk: the task is gone
+    redis_server = start_redis(private_redis_port, tmp_path / "redis2.log")
+    assert queue_length("moderation") == 0
+
+    # The web process's pooled broker connection is stale now; the next publish reconnects.
+    fresh = client.post("/api/v1/comments", json=comment_payload(), headers=bearer(site.api_key))
+    assert fresh.status_code == 202
+    assert queue_length("moderation") == 1
+
+    (tmp_path / "w").mkdir()
+    worker = start_worker(
+        worker_env(pg_url(), broker, tmp_path / "w", **worker_settings()), tmp_path / "w.log"
+    )
+    try:
+        for created in (lost, fresh):
+            comment_id = created.get_json()["id"]
+            wait_for(
+                lambda cid=comment_id: status_of(client, alice.token, cid)["status"] != "queued", 90
+            )
     finally:
         worker.stop()
         redis_server.stop()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from workers.classifier import load_labelled_file, train_classifier
+from workers.classifier import load_labelled_file, load_seed_corpus, train_classifier
 from workers.classifier.datasets import LabelledData
 from workers.classifier.metrics import automation_rate, score_metrics
 
@@ -117,6 +117,28 @@ def print_reliability(scores: np.ndarray, labels: np.ndarray) -> None:
     print(f"Brier score {np.mean((scores - labels) ** 2):.4f}")
 
 
+def best_automation_accuracy(scores: np.ndarray, labels: list[int], share: float) -> float:
+    """Best accuracy any approve-below / reject-at-or-above pair reaches deciding `share`.
+
+    Depends only on how the scores rank the comments, not on their calibration: if this is
+    below the accuracy target, no choice of thresholds or calibration can meet it.
+    """
+    truth = np.asarray(labels)[np.argsort(scores, kind="stable")]
+    decided = int(np.ceil(share * len(truth)))
+    ham_from_bottom = np.concatenate([[0], np.cumsum(truth == 0)])
+    spam_from_top = np.concatenate([[0], np.cumsum(truth[::-1] == 1)])
+    approved = np.arange(decided + 1)
+    return float((ham_from_bottom[approved] + spam_from_top[decided - approved]).max() / decided)
+
+
+def time_seed_training() -> float:
+    """Seconds to train on the seed corpus, as the service does on first start."""
+    seed = load_seed_corpus()
+    started = time.perf_counter()
+    train_classifier(seed.texts, seed.labels)
+    return time.perf_counter() - started
+
+
 def measure_speed(data: dict[str, LabelledData], paths: list[Path]) -> dict[str, float]:
     """Batch throughput, single-comment latency and peak RSS of a fresh loading process."""
     everything = concat(list(data.values()))
@@ -142,6 +164,7 @@ def measure_speed(data: dict[str, LabelledData], paths: list[Path]) -> dict[str,
         "median_ms": statistics.median(latencies) * 1000,
         "rss_mb": int(child.stdout.strip()) / 1024,  # Linux reports ru_maxrss in KiB
         "artefact_mb": len(classifier.to_bytes()) / 1e6,
+        "seed_training_s": time_seed_training(),
     }
 
 
@@ -152,6 +175,7 @@ def target_rows(a: dict[str, dict], b: dict[str, dict], auto: dict, speed: dict)
     mean_b = statistics.mean(m["mcc"] for m in b.values())
     share, right = auto["automated_share"], auto["automated_accuracy"]
     rate, median, rss = speed["per_second"], speed["median_ms"], speed["rss_mb"]
+    seed = speed["seed_training_s"]
     return [
         ("(a) mean MCC", f"{mean_a:.3f}", ">= 0.95", mean_a >= 0.95),
         ("(a) lowest file MCC", f"{min_a:.3f}", ">= 0.92", min_a >= 0.92),
@@ -161,6 +185,7 @@ def target_rows(a: dict[str, dict], b: dict[str, dict], auto: dict, speed: dict)
         ("batch comments/s", f"{rate:,.0f}", ">= 5,000", rate >= 5000),
         ("predict median", f"{median:.2f} ms", "<= 2 ms", median <= 2),
         ("RSS, loaded + scoring", f"{rss:.0f} MB", "<= 250 MB", rss <= 250),
+        ("training on the seed corpus", f"{seed:.1f} s", "<= 3 s", seed <= 3),
     ]
 
 
@@ -173,6 +198,10 @@ def print_targets(a: dict[str, dict], b: dict[str, dict], auto: dict, speed: dic
         f"\n(b) automation detail: {auto['approved']} approved, {auto['rejected']} rejected, "
         f"{auto['review']} to review; {auto['wrongly_approved']} spam approved, "
         f"{auto['wrongly_rejected']} ham rejected. Artefact {speed['artefact_mb']:.1f} MB."
+    )
+    print(
+        "(b) best accuracy any pair of thresholds reaches deciding 80 %: "
+        f"{auto['best_at_80']:.2%} (set by the ranking, whatever the calibration)"
     )
 
 
@@ -189,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     print_table("(b) leave one video out: train on the other three", b)
     print_reliability(scores, np.array(labels))
     auto = automation_rate(scores, labels, approve_below=0.2, reject_above=0.9)
+    auto["best_at_80"] = best_automation_accuracy(scores, labels, 0.8)
     print_targets(a, b, auto, measure_speed(data, paths))
     return 0
 

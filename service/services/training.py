@@ -16,9 +16,11 @@ from service.services import corpus
 from workers.classifier import (
     Classifier,
     LabelledData,
+    SklearnClassifier,
     evaluate_classifier,
     load_labelled_file,
     train_classifier,
+    train_site_classifier,
 )
 
 logger = logging.getLogger(__name__)
@@ -66,6 +68,18 @@ def train_and_store(
 ) -> ClassifierVersion:
     """Train on `data` and store the result (not yet in force)."""
     classifier = train_classifier(data.texts, data.labels, progress=progress)
+    return store_trained(classifier, data, trained_on, version=version, site_id=site_id)
+
+
+def store_trained(
+    classifier: SklearnClassifier,
+    data: LabelledData,
+    trained_on: dict[str, Any],
+    *,
+    version: str | None = None,
+    site_id: int | None = None,
+) -> ClassifierVersion:
+    """Store a trained classifier with its metrics on the data it was trained on."""
     metrics = evaluate_classifier(classifier, data.texts, data.labels)
     metrics["evaluated_on"] = "training data"
     counts = {"n": len(data.labels), "n_spam": int(sum(data.labels))}
@@ -111,11 +125,12 @@ def retrain_site_classifier(site: Site, *, progress: bool = False) -> TrainingRu
     baseline = versions.get_active_version(site.id)
     run.baseline_version = baseline.version if baseline else None
     base = corpus.get_base_corpus()
-    training_data = LabelledData(base.texts + split.train.texts, base.labels + split.train.labels)
-    candidate = train_and_store(
-        training_data,
+    # The same recipe as bench/adaptation.py: site labels weigh more than base examples.
+    classifier = train_site_classifier(base, split.train, progress=progress)
+    candidate = store_trained(
+        classifier,
+        LabelledData(base.texts + split.train.texts, base.labels + split.train.labels),
         {"source": "base corpus + site labels", "site_labels": len(split.train.labels)},
-        progress,
         site_id=site.id,
     )
     run.candidate_version_id = candidate.id

@@ -11,7 +11,7 @@ from workers.classifier.keyword import KeywordClassifier
 from workers.classifier.metrics import automation_rate, evaluate_classifier
 from workers.classifier.normalise import normalise_text
 from workers.classifier.sklearn_classifier import SklearnClassifier
-from workers.classifier.train import train_classifier
+from workers.classifier.train import train_classifier, train_site_classifier
 
 __all__ = [
     "Classifier",
@@ -26,4 +26,5 @@ __all__ = [
     "load_seed_corpus",
     "normalise_text",
     "train_classifier",
+    "train_site_classifier",
 ]

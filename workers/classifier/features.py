@@ -90,7 +90,11 @@ def build_features(min_df: int = 2) -> Pipeline:
 
 
 _LINK_KINDS = {"domain": "url domain", "site": "url", "tld": "url tld", "param": "url parameter"}
-_HAS_LINK = {"": "has link", "youtube": "has youtube link", "youtube-video": "has youtube video link"}
+_HAS_LINK = {
+    "": "has link",
+    "youtube": "has youtube link",
+    "youtube-video": "has youtube video link",
+}
 
 
 def _readable(kind: str, name: str) -> str:

@@ -120,10 +120,13 @@ def train_site_classifier(
     Site labels weigh more than base examples (`site_label_weight`), so the classifier
     follows the site's own conventions where they differ from the base corpus. Weights are
     rescaled to average 1, which keeps the regularisation as tuned. Without site labels this
-    is `train_classifier` on the base corpus.
+    is `train_classifier` on the base corpus. Raises ValueError, like `train_classifier`, when
+    base and site together lack 2 examples of each class.
     """
     if not site.texts:
-        return train_classifier(base.texts, base.labels, progress=progress, random_state=random_state)
+        return train_classifier(
+            base.texts, base.labels, progress=progress, random_state=random_state
+        )
     weight = site_label_weight(len(base.texts), len(site.texts))
     weights = np.array([1.0] * len(base.texts) + [weight] * len(site.texts))
     logger.info(

@@ -43,6 +43,13 @@ def test_features_measure_shouting_only_when_there_is_some() -> None:
     assert "shouting" not in names_of(features, "all lower case here")
 
 
+def test_features_name_a_youtube_link_and_keep_url_paths_out_of_the_character_ngrams() -> None:
+    features = build_features(min_df=1).fit([*TEXTS, "best part youtu.be/AbCdEf1 wow"])
+    names = names_of(features, "best part youtu.be/AbCdEf1 wow")
+    assert {"has youtube link", "has youtube video link", "url domain: youtu.be"} <= names
+    assert not any(name.startswith("chars:") and "abc" in name for name in names)
+
+
 def test_feature_names_are_readable_and_match_the_columns() -> None:
     features = fitted()
     names = feature_names(features)

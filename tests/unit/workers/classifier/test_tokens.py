@@ -8,6 +8,7 @@ from workers.classifier.tokens import (
     collapse_repeats,
     deleet,
     link_tokens,
+    masked_char_view,
     text_stats,
     word_tokens,
 )
@@ -45,6 +46,27 @@ def test_link_tokens_ignore_a_missing_space_before_a_wordlike_tld() -> None:
 @pytest.mark.parametrize("text", ["www.bello.it", "http://bello.it", "bello.it/offerta"])
 def test_link_tokens_accept_wordlike_tlds_that_are_clearly_links(text: str) -> None:
     assert domains(text) == ["bello.it"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("Roar (Official): http://youtu.be/CevxZvSJLk8", ["link:youtube", "link:youtube-video"]),
+        (
+            "best part www.youtube.com/watch?v=KQ6zr6kCPj8&t=2m19s",
+            ["link:youtube", "link:youtube-video"],
+        ),
+        ("my channel youtube.com/user/someone", ["link:youtube"]),
+        ("visit luckyspin.xyz", ["link:"]),
+    ],
+)
+def test_link_tokens_tell_youtube_links_from_other_links(text: str, kinds: list[str]) -> None:
+    assert [token for token in link_tokens(text) if token.startswith("link:")] == kinds
+
+
+def test_masked_char_view_replaces_links_but_not_words_with_wordlike_tlds() -> None:
+    text = "SOOO good http://youtu.be/x1 and www.LuckySpin.com/promo now; song.it is great"
+    assert masked_char_view(text) == "soo good  yturl  and  url  now; song.it is great"
 
 
 def test_deleet_recovers_words_but_leaves_numbers() -> None:

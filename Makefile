@@ -27,7 +27,8 @@ lint: $(STAMP) ## ruff (lint and format check) and mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-bench: $(STAMP) ## Classifier benchmark on ../shared/data/youtube-spam
+bench: $(STAMP) ## Classifier and adaptation benchmarks on ../shared/data/youtube-spam
 	$(BIN)/python -m bench.classifier
+	$(BIN)/python -m bench.adaptation
 
 .PHONY: help install run test lint bench

@@ -22,10 +22,14 @@ class FixedScores:
         self.scores = scores
 
     def predict_many(self, texts: list[str]) -> list[Verdict]:
-        return [Verdict(self.scores[t], {"spam": [], "ham": []}) for t in texts]
+        return [Verdict(self.scores[t], explanation_of(t)) for t in texts]
 
     def predict(self, text: str) -> Verdict:
         return self.predict_many([text])[0]
+
+
+def explanation_of(text: str) -> dict:
+    return {"spam": [{"feature": f"word: {text}", "weight": 1.5}], "ham": []}
 
 
 def events_of(comment_id: int) -> list[ModerationEvent]:
@@ -53,6 +57,7 @@ def test_clear_spam_is_rejected_clear_ham_approved_and_the_rest_held(app: Flask)
         "rejected",
     )
     assert (event.score, event.classifier_version) == (0.97, "fixed-1")
+    assert event.explanation == spam.explanation == explanation_of("spam")
 
 
 def test_pre_moderated_sites_hold_even_clear_ham(app: Flask) -> None:

@@ -16,6 +16,7 @@ from service.services.training import (
     sites_due_for_retraining,
 )
 from tests.support.factories import create_decided_comments, create_site
+from workers.tasks import retrain_site_classifiers
 
 NEWS = [
     "Il consiglio comunale dovrebbe discutere {} prima di votare il bilancio.",
@@ -131,3 +132,29 @@ def test_thresholds_are_suggested_from_the_sites_history(pg_app: Flask) -> None:
     reject, approve = float(values["auto_reject_above"]), float(values["auto_approve_below"])
     assert 0 <= approve < reject <= 1
     assert "of legitimate ones auto-rejected" in result.output
+
+
+def test_the_periodic_task_retrains_sites_with_new_labels(pg_app: Flask) -> None:
+    ensure_default_classifier()
+    busy, quiet = create_site().site, create_site().site
+    cats = [(text, 1) for text in fill(CATS, CAT_NAMES, 30)]
+    news = [(text, 0) for text in news_comments(30)]
+    create_decided_comments(busy, interleave(cats, news))
+    create_decided_comments(quiet, [("ok", 0)])
+
+    retrain_site_classifiers()  # what beat runs
+
+    runs = db.session.scalars(select(TrainingRun)).all()
+    assert [run.site_id for run in runs] == [busy.id]
+
+
+def test_train_site_from_the_command_line(pg_app: Flask) -> None:
+    ensure_default_classifier()
+    site = create_site("Cronaca Locale").site
+    cats = [(text, 1) for text in fill(CATS, CAT_NAMES, 30)]
+    news = [(text, 0) for text in news_comments(30)]
+    create_decided_comments(site, interleave(cats, news))
+    result = pg_app.test_cli_runner().invoke(args=["train", "--site", "cronaca-locale"])
+    assert result.exit_code == 0, result.output
+    assert "promoted: True" in result.output
+    assert get_active_version(site.id).version != get_active_version(None).version

@@ -86,6 +86,13 @@ def test_a_comment_posted_over_http_gets_decided(web: FlaskClient, trained_defau
     ).get_json()["items"]
     assert [(e["actor"], e["from_status"]) for e in history] == [("classifier", "queued")]
     assert history[0]["classifier_version"] == trained_default
+    # Every verdict is explained, in the representation and in the history alike.
+    explanation = decided["explanation"]
+    assert set(explanation) == {"spam", "ham"}
+    assert explanation["spam"] or explanation["ham"]
+    assert all(item["weight"] > 0 for item in explanation["spam"])
+    assert all(item["weight"] < 0 for item in explanation["ham"])
+    assert history[0]["explanation"] == explanation
 
 
 def test_italian_comments_on_a_real_looking_article(web: FlaskClient) -> None:

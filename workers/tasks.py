@@ -5,7 +5,7 @@ from typing import Any
 
 from celery import Task, shared_task
 
-from service.services import classification, sweep, training
+from service.services import classification, retraining, sweep
 from workers.classifiers import get_classifiers
 
 logger = logging.getLogger(__name__)
@@ -42,8 +42,8 @@ def sweep_queued_comments() -> None:
 @shared_task(name="maintenance.retrain_site_classifiers", ignore_result=True)
 def retrain_site_classifiers() -> None:
     """Retrain, and promote if no worse, the classifier of every site with new labels."""
-    for site in training.sites_due_for_retraining():
-        training.retrain_site_classifier(site)
+    for site in retraining.sites_due_for_retraining():
+        retraining.retrain_site_classifier(site)
 
 
 def run_classification(task: Task, comment_ids: list[int]) -> None:

@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from models import Site
 from service.errors import ApiError
 from service.services import classifier_versions as versions
-from service.services import evaluation, sites, thresholds, training
+from service.services import evaluation, retraining, sites, thresholds, training
 
 DATA_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -41,7 +41,7 @@ def train(path: Path | None, site: Site | None) -> None:
     With neither, make sure the default classifier exists.
     """
     if site is not None:
-        run = training.retrain_site_classifier(site, progress=True)
+        run = retraining.retrain_site_classifier(site, progress=True)
         click.echo(f"candidate: {run.candidate_version_id or '-'}  promoted: {run.promoted}")
         click.echo(f"reason: {run.reason}")
         return

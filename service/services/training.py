@@ -1,26 +1,22 @@
-"""Training classifiers: the default one, from a file, and per site from moderators' labels."""
+"""Training classifiers: the default one on first start, and one from a labelled file."""
 
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from models import ClassifierVersion, Site, TrainingRun
+from models import ClassifierVersion
 from service.extensions import db
 from service.services import classifier_versions as versions
 from service.services import corpus
 from workers.classifier import (
-    Classifier,
     LabelledData,
     SklearnClassifier,
     evaluate_classifier,
     load_labelled_file,
     train_classifier,
-    train_site_classifier,
 )
 
 logger = logging.getLogger(__name__)
@@ -90,105 +86,3 @@ def store_trained(
         version=version,
         site_id=site_id,
     )
-
-
-@dataclass(frozen=True)
-class Split:
-    """A site's labels split by time: older ones train, the most recent ones judge."""
-
-    train: LabelledData
-    holdout: LabelledData
-
-
-def split_recent(labels: LabelledData, holdout_fraction: float, min_holdout: int) -> Split:
-    """Hold out the most recent decisions, which best reflect the site today."""
-    size = max(min_holdout, round(len(labels.labels) * holdout_fraction))
-    cut = len(labels.labels) - size
-    return Split(
-        LabelledData(labels.texts[:cut], labels.labels[:cut]),
-        LabelledData(labels.texts[cut:], labels.labels[cut:]),
-    )
-
-
-def retrain_site_classifier(site: Site, *, progress: bool = False) -> TrainingRun:
-    """Train a candidate on the base corpus plus the site's labels; promote it only if it is
-    no worse than the version in force on MCC and on false positives, measured on the
-    site's most recent labels. The comparison is recorded either way."""
-    config = current_app.config
-    labels = corpus.get_site_labels(site.id)
-    split = split_recent(labels, config["RETRAIN_HOLDOUT_FRACTION"], config["RETRAIN_MIN_HOLDOUT"])
-    run = TrainingRun(site_id=site.id, n_train_labels=len(split.train.labels),
-                      n_holdout_labels=len(split.holdout.labels), promoted=False)  # fmt: skip
-    if len(labels.labels) < config["RETRAIN_MIN_LABELS"] or len(set(split.holdout.labels)) < 2:
-        run.reason = f"not enough labels ({len(labels.labels)}, both classes needed)"
-        return record(run)
-    baseline = versions.get_active_version(site.id)
-    run.baseline_version = baseline.version if baseline else None
-    base = corpus.get_base_corpus()
-    # The same recipe as bench/adaptation.py: site labels weigh more than base examples.
-    classifier = train_site_classifier(base, split.train, progress=progress)
-    candidate = store_trained(
-        classifier,
-        LabelledData(base.texts + split.train.texts, base.labels + split.train.labels),
-        {"source": "base corpus + site labels", "site_labels": len(split.train.labels)},
-        site_id=site.id,
-    )
-    run.candidate_version_id = candidate.id
-    threshold = site.auto_reject_above
-    run.candidate_metrics = judge(versions.load_classifier(candidate.id), split.holdout, threshold)
-    if baseline is not None:
-        current = versions.load_classifier(baseline.id)
-        run.baseline_metrics = judge(current, split.holdout, threshold)
-    run.promoted, run.reason = promotion_verdict(run.candidate_metrics, run.baseline_metrics)
-    if run.promoted:
-        versions.activate_version(candidate, site=site, actor="retraining")
-    return record(run)
-
-
-def judge(classifier: Classifier, holdout: LabelledData, reject_threshold: float) -> dict:
-    """MCC at 0.5 and the false-positive rate at the site's auto-reject threshold."""
-    metrics = evaluate_classifier(classifier, holdout.texts, holdout.labels)
-    at_reject = evaluate_classifier(
-        classifier, holdout.texts, holdout.labels, threshold=reject_threshold
-    )
-    metrics["false_positive_rate_at_reject"] = at_reject["false_positive_rate"]
-    return metrics
-
-
-def promotion_verdict(candidate: dict, baseline: dict) -> tuple[bool, str]:
-    """The guard: no worse on MCC and no more ham blocked at the auto-reject threshold."""
-    if not baseline:
-        return True, "no version in force to compare with"
-    if candidate["mcc"] < baseline["mcc"]:
-        return False, f"worse MCC ({candidate['mcc']:.3f} < {baseline['mcc']:.3f})"
-    fp_new, fp_old = (m["false_positive_rate_at_reject"] for m in (candidate, baseline))
-    if fp_new > fp_old:
-        return False, f"more false positives ({fp_new:.3f} > {fp_old:.3f})"
-    return (
-        True,
-        f"MCC {candidate['mcc']:.3f} >= {baseline['mcc']:.3f}, FP {fp_new:.3f} <= {fp_old:.3f}",
-    )
-
-
-def record(run: TrainingRun) -> TrainingRun:
-    """Store the run and log its outcome."""
-    db.session.add(run)
-    db.session.commit()
-    logger.info("Retraining site %s: promoted=%s (%s)", run.site_id, run.promoted, run.reason)
-    return run
-
-
-def sites_due_for_retraining() -> list[Site]:
-    """Sites with enough labels that have gained new ones since their last training run."""
-    minimum = current_app.config["RETRAIN_MIN_LABELS"]
-    due = []
-    for site in db.session.scalars(select(Site).order_by(Site.id)):
-        labels = len(corpus.get_site_labels(site.id).labels)
-        last = db.session.scalar(
-            select(func.max(TrainingRun.n_train_labels + TrainingRun.n_holdout_labels)).where(
-                TrainingRun.site_id == site.id
-            )
-        )
-        if labels >= minimum and labels > (last or 0):
-            due.append(site)
-    return due

@@ -9,12 +9,12 @@ from models import TrainingRun
 from service.extensions import db
 from service.services.classifier_versions import get_active_version
 from service.services.corpus import get_site_labels
-from service.services.training import (
-    ensure_default_classifier,
+from service.services.retraining import (
     promotion_verdict,
     retrain_site_classifier,
     sites_due_for_retraining,
 )
+from service.services.training import ensure_default_classifier
 from tests.support.factories import create_decided_comments, create_site
 from workers.tasks import retrain_site_classifiers
 

@@ -1,7 +1,5 @@
 """Learning from moderators, on PostgreSQL: retraining, the promotion guard, thresholds."""
 
-import itertools
-
 from flask import Flask
 from sqlalchemy import select
 
@@ -16,47 +14,8 @@ from service.services.retraining import (
 )
 from service.services.training import ensure_default_classifier
 from tests.support.factories import create_decided_comments, create_site
+from tests.support.labels import CAT_NAMES, CATS, SPAM, fill, interleave, news_comments
 from workers.tasks import retrain_site_classifiers
-
-NEWS = [
-    "Il consiglio comunale dovrebbe discutere {} prima di votare il bilancio.",
-    "Sul tema {} l'articolo dimentica i dati dell'anno scorso.",
-    "Concordo con il sindaco su {}, ma servono tempi certi.",
-    "Abito in centro e il problema di {} lo vivo ogni giorno.",
-]
-TOPICS = [
-    "i parcheggi",
-    "la nuova scuola",
-    "il traffico",
-    "le piste ciclabili",
-    "la raccolta rifiuti",
-]
-CATS = [
-    "Il mio gatto {} oggi ha dormito tutto il giorno sul divano, che tenerezza.",
-    "Guardate che foto del gattino {}: miagola e fa le fusa!",
-    "Adottate un micio come {}: i gatti sono la gioia di casa.",
-    "Il gatto {} ha rovesciato di nuovo la ciotola delle crocchette.",
-]
-CAT_NAMES = ["Briciola", "Romeo", "Nuvola", "Tigro", "Pallina"]
-SPAM = [
-    "Casino online bonus gratis {}: clicca qui e vinci subito su vinci-sempre.top!!!",
-    "Guadagna 500 euro al giorno da casa con il trading {}, scrivimi su WhatsApp",
-    "Compra follower e like a poco prezzo {}, offerta limitata su fama-facile.xyz",
-]
-
-
-def news_comments(count: int) -> list[str]:
-    texts = [t.format(topic) for t, topic in itertools.product(NEWS, TOPICS)]
-    return list(itertools.islice(itertools.cycle(texts), count))
-
-
-def fill(templates: list[str], names: list[str], count: int) -> list[str]:
-    texts = [t.format(name) for t, name in itertools.product(templates, names)]
-    return list(itertools.islice(itertools.cycle(texts), count))
-
-
-def interleave(first: list[tuple[str, int]], second: list[tuple[str, int]]) -> list:
-    return [item for pair in zip(first, second, strict=True) for item in pair]
 
 
 def test_a_site_whose_moderators_reject_a_topic_gets_a_promoted_classifier(pg_app: Flask) -> None:
@@ -116,22 +75,6 @@ def test_promotion_verdict_compares_mcc_then_false_positives() -> None:
     assert promotion_verdict(good, {"mcc": 0.9, "false_positive_rate_at_reject": 0.01})[0]
     assert not promotion_verdict(good, {"mcc": 0.91, "false_positive_rate_at_reject": 0.05})[0]
     assert not promotion_verdict(good, {"mcc": 0.8, "false_positive_rate_at_reject": 0.0})[0]
-
-
-def test_thresholds_are_suggested_from_the_sites_history(pg_app: Flask) -> None:
-    ensure_default_classifier()
-    site = create_site("Il Quotidiano").site
-    spam = [(t, 1) for t in fill(SPAM, [str(n) for n in range(10)], 30)]
-    news = [(t, 0) for t in news_comments(30)]
-    create_decided_comments(site, interleave(spam, news))
-    result = pg_app.test_cli_runner().invoke(
-        args=["thresholds", "suggest", "--site", "il-quotidiano", "--max-false-positive", "0.01"]
-    )
-    assert result.exit_code == 0, result.output
-    values = dict(line.split(": ", 1) for line in result.output.splitlines()[:2])
-    reject, approve = float(values["auto_reject_above"]), float(values["auto_approve_below"])
-    assert 0 <= approve < reject <= 1
-    assert "of legitimate ones auto-rejected" in result.output
 
 
 def test_the_periodic_task_retrains_sites_with_new_labels(pg_app: Flask) -> None:

@@ -105,6 +105,8 @@ def _readable(kind: str, name: str) -> str:
     link_kind, colon, value = name.partition(":")
     if link_kind == "link":
         return _HAS_LINK[value]
+    if link_kind == "intent":
+        return f"{value} intent phrase"
     if colon:
         return f"{_LINK_KINDS[link_kind]}: {value}"
     return f"word: {name}"

@@ -40,6 +40,30 @@ _WWW = re.compile(r"^(?:www\d?|m)\.")
 # moment of it) but rare in spam, so they get a link kind of their own instead of "link:".
 _YOUTUBE = frozenset({"youtube.com", "youtu.be"})
 
+# Generic intents, written once by hand (not learnt): asking for subscriptions, visits, clicks or
+# money is spam whatever the video; talking about the song itself is ham. Each kind of phrase
+# found adds one shared "intent:spam" or "intent:ham" token, so a spam request phrased with words
+# never seen in training still shares the weight learnt from all the others. Only the spam list
+# is worth much on its own (bench/README.md); English only, like the YouTube training corpus.
+# Matched on the word list (sets, not regular expressions: these run on every comment scored).
+_SPAM_WORDS = frozenset({"free", "win", "click", "visit", "money", "earn", "join", "support"})
+# First word -> prefixes of the next word: "check out", "my channel(s)", "please subscribe".
+_SPAM_PAIRS = {
+    "check": ("out", "it", "my"),
+    "my": ("channel", "video", "page", "music", "song"),
+    "please": ("check", "sub", "share", "like", "watch", "help"),
+    "follow": ("me",),
+    "go": ("to",),
+}
+_PRAISE = frozenset({"love", "like", "best", "great", "awesome", "amazing", "beautiful", "nice"})
+_PRAISE |= {"cool"}
+_SONG = frozenset({"song", "video", "music", "beat", "lyrics"})
+_HAM_PAIRS = {
+    **dict.fromkeys(("song", "video", "music"), frozenset({"is", "was"})),
+    "who": frozenset({"is", "else", "still"}),
+}
+_DIGITS = re.compile(r"\d+")
+
 # For the statistic only letters count, and "www" is not enthusiasm.
 _LETTER_REPEATS = re.compile(r"(?!www)([^\W\d_])\1{2,}", re.IGNORECASE)
 _PHONE = re.compile(r"\+?\d[\d ().-]{6,}\d")
@@ -72,8 +96,10 @@ def masked_char_view(text: str) -> str:
     The character n-grams are taken from this. Link tokens already describe each link; the
     n-grams of random URL paths ("/watch?v=KQ6z...") only taught the classifier that any
     long string of URL characters is spam, including a fan's link to the video itself.
+    Every run of digits becomes "0": which number a comment quotes (a view count, a year) says
+    nothing general, only that it quotes one.
     """
-    return collapse_repeats(_DOMAIN.sub(_link_placeholder, text.lower()))
+    return _DIGITS.sub("0", collapse_repeats(_DOMAIN.sub(_link_placeholder, text.lower())))
 
 
 def _link_placeholder(match: re.Match[str]) -> str:
@@ -96,14 +122,29 @@ def deleet(token: str) -> str:
 
 
 def word_tokens(text: str) -> list[str]:
-    """Return words, word bigrams, de-obfuscated leetspeak words and link tokens."""
+    """Return words, word bigrams, de-obfuscated leetspeak words, link and intent tokens."""
     words = [w.strip("@$_") for w in _WORD.findall(char_view(text))]
     words = [w for w in words if w]
     tokens = words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
     tokens += [clean for clean in map(deleet, words) if clean not in words]
     # Link tokens share this vocabulary (a colon never occurs in a word, so names stay apart);
     # a vectorizer of their own would fail to fit on a corpus without any links.
-    return tokens + link_tokens(text)
+    return tokens + link_tokens(text) + intent_tokens(words)
+
+
+def intent_tokens(words: list[str]) -> list[str]:
+    """Return "intent:spam" per kind of spam request and "intent:ham" per kind of ham phrase."""
+    present = set(words)
+    pairs = list(zip(words, words[1:], strict=False))
+    spam = len(_SPAM_WORDS & present) + any(w.startswith("subscri") for w in words)
+    spam += len({a for a, b in pairs if a in _SPAM_PAIRS and b.startswith(_SPAM_PAIRS[a])})
+    praise = any(a in _PRAISE and b in _SONG for a, b in pairs) or any(
+        a in _PRAISE and b in ("this", "the") and c in _SONG
+        for a, b, c in zip(words, words[1:], words[2:], strict=False)
+    )
+    ham = praise + len({a for a, b in pairs if a in _HAM_PAIRS and b in _HAM_PAIRS[a]})
+    ham += "lol" in present or any(w.startswith("haha") for w in words)
+    return ["intent:spam"] * spam + ["intent:ham"] * ham
 
 
 def _deobfuscate_dots(text: str) -> str:

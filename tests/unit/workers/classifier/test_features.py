@@ -58,6 +58,8 @@ def test_feature_names_are_readable_and_match_the_columns() -> None:
     assert "has link" in names
     assert "url tld: com" in names
     assert "phone numbers" in names
+    assert "spam intent phrase" in names
+    assert "ham intent phrase" in names
 
 
 def test_transform_texts_equals_the_pipeline_transform() -> None:

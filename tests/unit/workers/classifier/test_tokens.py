@@ -7,6 +7,7 @@ from workers.classifier.tokens import (
     char_view,
     collapse_repeats,
     deleet,
+    intent_tokens,
     link_tokens,
     masked_char_view,
     text_stats,
@@ -67,6 +68,31 @@ def test_link_tokens_tell_youtube_links_from_other_links(text: str, kinds: list[
 def test_masked_char_view_replaces_links_but_not_words_with_wordlike_tlds() -> None:
     text = "SOOO good http://youtu.be/x1 and www.LuckySpin.com/promo now; song.it is great"
     assert masked_char_view(text) == "soo good  yturl  and  url  now; song.it is great"
+
+
+def test_masked_char_view_maps_every_number_to_zero() -> None:
+    assert masked_char_view("2 billion views in 2014") == "0 billion views in 0"
+
+
+@pytest.mark.parametrize(
+    ("text", "spam", "ham"),
+    [
+        ("Please check out my channel and subscribe", 4, 0),
+        ("Subscribe, subscribe, SUBSCRIBE", 1, 0),
+        ("win free money, click here", 4, 0),
+        ("I love this song so much lol", 0, 2),
+        ("who else is still listening? the video is great", 0, 2),
+        ("Che bella canzone", 0, 0),
+    ],
+)
+def test_intent_tokens_count_each_kind_of_phrase_once(text: str, spam: int, ham: int) -> None:
+    tokens = intent_tokens(char_view(text).replace(",", " ").replace("?", " ").split())
+    assert tokens == ["intent:spam"] * spam + ["intent:ham"] * ham
+
+
+def test_word_tokens_include_the_intent_tokens() -> None:
+    assert word_tokens("Check out my channel!").count("intent:spam") == 2
+    assert "intent:ham" in word_tokens("Best song ever")
 
 
 def test_deleet_recovers_words_but_leaves_numbers() -> None:

@@ -21,7 +21,8 @@ class ClassifierVersion(Base):
     site_id: Mapped[int | None] = mapped_column(
         ForeignKey("sites.id", ondelete="CASCADE"), index=True
     )
-    artefact: Mapped[bytes] = mapped_column(LargeBinary)
+    # Deferred: listings and activations never need the ~1 MB blob; only loading does.
+    artefact: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     artefact_sha256: Mapped[str] = mapped_column(String(64))
     metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     trained_on: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -3,7 +3,7 @@
 import hashlib
 import logging
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, and_, delete, func, select
 
 from models import Actor, Comment, CommentStatus, TrainingExample
 from service.extensions import db
@@ -39,17 +39,30 @@ def replace_base_corpus(data: LabelledData) -> None:
     logger.info("Base corpus replaced: %d examples", len(data.labels))
 
 
+def decided_by_a_moderator(site_id: int) -> ColumnElement[bool]:
+    """Comments of the site that a human approved or rejected: the site's labels."""
+    return and_(
+        Comment.site_id == site_id,
+        Comment.status.in_(CommentStatus.FINAL),
+        Comment.decided_by.is_not(None),
+        Comment.decided_by.not_in(MACHINE_ACTORS),
+    )
+
+
+def count_site_labels(site_id: int) -> int:
+    """How many labels the site has, without loading them."""
+    return (
+        db.session.scalar(select(func.count(Comment.id)).where(decided_by_a_moderator(site_id)))
+        or 0
+    )
+
+
 def get_site_labels(site_id: int) -> LabelledData:
     """Every comment a moderator of the site decided, oldest decision first: approve is 0
     (publishable), reject is 1 (must not be published)."""
     rows = db.session.execute(
         select(Comment.body, Comment.status)
-        .where(
-            Comment.site_id == site_id,
-            Comment.status.in_(CommentStatus.FINAL),
-            Comment.decided_by.is_not(None),
-            Comment.decided_by.not_in(MACHINE_ACTORS),
-        )
+        .where(decided_by_a_moderator(site_id))
         .order_by(Comment.decided_at, Comment.id)
     ).all()
     return LabelledData(

@@ -121,7 +121,7 @@ def sites_due_for_retraining() -> list[Site]:
     minimum = current_app.config["RETRAIN_MIN_LABELS"]
     due = []
     for site in db.session.scalars(select(Site).order_by(Site.id)):
-        labels = len(corpus.get_site_labels(site.id).labels)
+        labels = corpus.count_site_labels(site.id)
         last = db.session.scalar(
             select(func.max(TrainingRun.n_train_labels + TrainingRun.n_holdout_labels)).where(
                 TrainingRun.site_id == site.id

@@ -31,8 +31,6 @@ class Config:
     CLASSIFIER_REFRESH_SECONDS = 10.0  # how often a worker looks for a newly activated version
 
     # Reliability
-    CLASSIFY_MAX_RETRIES = 5
-    CLASSIFY_RETRY_DELAY_SECONDS = 2.0
     SWEEP_INTERVAL_SECONDS = 30.0  # how often beat runs the sweep
     SWEEP_AFTER_SECONDS = 120.0  # a comment queued longer than this is sent again
     SWEEP_MAX_REQUEUES = 5  # then it is held for a human: something keeps killing its task

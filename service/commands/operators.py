@@ -3,7 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
-from models import ModerationMode
+from models import ModerationMode, Site
 from service.errors import ApiError
 from service.services import sites
 
@@ -34,6 +34,43 @@ def create_site(
     click.echo(f"site: {new.site.slug}")
     click.echo(f"api key: {new.api_key}")
     click.echo("Store the key now: only its hash is kept.")
+
+
+@sites_group.command("update")
+@click.argument("slug")
+@click.option("--mode", type=click.Choice(ModerationMode.ALL))
+@click.option("--reject-above", type=click.FloatRange(0, 1))
+@click.option("--approve-below", type=click.FloatRange(0, 1))
+@with_appcontext
+def update_site(
+    slug: str, mode: str | None, reject_above: float | None, approve_below: float | None
+) -> None:
+    """Change a site's moderation mode or thresholds (e.g. from `thresholds suggest`)."""
+    try:
+        site = sites.update_site(
+            slug, moderation_mode=mode,
+            auto_reject_above=reject_above, auto_approve_below=approve_below,
+        )  # fmt: skip
+    except (ApiError, ValueError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(describe(site))
+
+
+@sites_group.command("list")
+@with_appcontext
+def list_sites() -> None:
+    """Every site with its policy (keys are never shown: only their hashes are kept)."""
+    for site in sites.list_sites():
+        click.echo(describe(site))
+
+
+def describe(site: Site) -> str:
+    """One line: slug, name, mode and thresholds."""
+    return (
+        f"{site.slug}  {site.name!r}  mode={site.moderation_mode}  "
+        f"reject>={site.auto_reject_above}  approve<{site.auto_approve_below}  "
+        f"key={site.api_key_prefix}…"
+    )
 
 
 @click.group("moderators")

@@ -62,10 +62,7 @@ def create_site(
     auto_approve_below: float = 0.2,
 ) -> NewSite:
     """Create a site with a fresh API key."""
-    if moderation_mode not in ModerationMode.ALL:
-        raise ValueError(f"moderation_mode must be one of {ModerationMode.ALL}")
-    if not 0 <= auto_approve_below <= auto_reject_above <= 1:
-        raise ValueError("need 0 <= auto_approve_below <= auto_reject_above <= 1")
+    check_policy(moderation_mode, auto_reject_above, auto_approve_below)
     api_key = generate_key(SITE_KEY_PREFIX)
     site = Site(
         name=name,
@@ -80,6 +77,39 @@ def create_site(
     commit_unique(f"A site with slug {site.slug!r} exists already.")
     logger.info("Created site %s", site.slug, extra={"site_id": site.id})
     return NewSite(site, api_key)
+
+
+def update_site(
+    slug: str,
+    *,
+    moderation_mode: str | None = None,
+    auto_reject_above: float | None = None,
+    auto_approve_below: float | None = None,
+) -> Site:
+    """Change a site's policy; unchanged settings keep their values. Takes effect for
+    comments classified from now on."""
+    site = get_site(slug)
+    mode = moderation_mode or site.moderation_mode
+    reject = site.auto_reject_above if auto_reject_above is None else auto_reject_above
+    approve = site.auto_approve_below if auto_approve_below is None else auto_approve_below
+    check_policy(mode, reject, approve)
+    site.moderation_mode, site.auto_reject_above, site.auto_approve_below = mode, reject, approve
+    db.session.commit()
+    logger.info("Updated site %s: %s, reject >= %s, approve < %s", slug, mode, reject, approve)
+    return site
+
+
+def list_sites() -> list[Site]:
+    """Every site, by slug."""
+    return list(db.session.scalars(select(Site).order_by(Site.slug)))
+
+
+def check_policy(moderation_mode: str, auto_reject_above: float, auto_approve_below: float) -> None:
+    """A known mode, and 0 <= approve threshold <= reject threshold <= 1."""
+    if moderation_mode not in ModerationMode.ALL:
+        raise ValueError(f"moderation_mode must be one of {ModerationMode.ALL}")
+    if not 0 <= auto_approve_below <= auto_reject_above <= 1:
+        raise ValueError("need 0 <= auto_approve_below <= auto_reject_above <= 1")
 
 
 def create_moderator(name: str, site_slugs: list[str]) -> NewModerator:

@@ -139,3 +139,36 @@ def test_evaluate_prints_metrics_as_json_and_writes_a_report(pg_app: Flask, tmp_
     assert "| MCC |" in (report / "summary.md").read_text()
     text = run(pg_app, "evaluate", "--data", str(path), "--report", str(report))
     assert "mcc:" in text
+
+
+def test_sites_update_changes_the_policy_and_list_shows_it(pg_app: Flask) -> None:
+    run(pg_app, "sites", "create", "Il Quotidiano")
+    output = run(
+        pg_app, "sites", "update", "il-quotidiano",
+        "--mode", "pre", "--reject-above", "0.85", "--approve-below", "0.05",
+    )  # fmt: skip
+    assert "mode=pre" in output
+    site = get_site("il-quotidiano")
+    assert (site.moderation_mode, site.auto_reject_above, site.auto_approve_below) == (
+        "pre",
+        0.85,
+        0.05,
+    )
+    run(pg_app, "sites", "update", "il-quotidiano", "--reject-above", "0.95")
+    assert (
+        get_site("il-quotidiano").auto_approve_below,
+        get_site("il-quotidiano").auto_reject_above,
+    ) == (0.05, 0.95)
+    listing = run(pg_app, "sites", "list")
+    assert "il-quotidiano" in listing
+    assert "key=sk_" in listing
+
+
+def test_sites_update_refuses_crossed_thresholds(pg_app: Flask) -> None:
+    run(pg_app, "sites", "create", "Il Quotidiano")
+    result = pg_app.test_cli_runner().invoke(
+        args=["sites", "update", "il-quotidiano", "--approve-below", "0.95"]
+    )
+    assert result.exit_code != 0
+    assert "auto_approve_below <= auto_reject_above" in result.output
+    assert get_site("il-quotidiano").auto_approve_below == 0.2

@@ -79,3 +79,14 @@ def create_decided_comments(
         )
         for number, (text, label) in enumerate(labelled)
     ]
+
+
+def wait_decided(client: Any, token: str, comment_id: int, timeout: float = 90) -> dict[str, Any]:
+    """Poll the API until the comment has left `queued`; return its representation."""
+    from tests.support.processes import wait_for
+
+    def decided() -> dict[str, Any] | None:
+        body = client.get(f"/api/v1/comments/{comment_id}", headers=bearer(token)).get_json()
+        return body if body["status"] != CommentStatus.QUEUED else None
+
+    return wait_for(decided, timeout=timeout)  # type: ignore[no-any-return]

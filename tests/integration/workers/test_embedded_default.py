@@ -7,8 +7,14 @@ from flask.testing import FlaskClient
 
 from tests.conftest import use_app
 from tests.support.backends import build_app, dispose_app
-from tests.support.factories import bearer, comment_payload, create_moderator, create_site
-from tests.support.processes import start_worker, wait_for, worker_env
+from tests.support.factories import (
+    bearer,
+    comment_payload,
+    create_moderator,
+    create_site,
+    wait_decided,
+)
+from tests.support.processes import start_worker, worker_env
 
 pytestmark = pytest.mark.worker
 
@@ -35,10 +41,4 @@ def submit_spam_and_wait(client: FlaskClient) -> dict:
     alice = create_moderator(site.site)
     spam = comment_payload(body="Casino online bonus gratis!!! Clicca qui www.vinci-subito.xyz")
     created = client.post("/api/v1/comments", json=spam, headers=bearer(site.api_key))
-    url = created.headers["Location"]
-
-    def decided() -> dict | None:
-        body = client.get(url, headers=bearer(alice.token)).get_json()
-        return body if body["status"] != "queued" else None
-
-    return wait_for(decided, timeout=120)
+    return wait_decided(client, alice.token, created.get_json()["id"], timeout=120)

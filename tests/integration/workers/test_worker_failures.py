@@ -12,7 +12,13 @@ from tests.conftest import use_app
 from tests.integration.workers.conftest import make_pg_app, worker_settings
 from tests.support.backends import dispose_app, pg_url
 from tests.support.classifiers import SLOW_MARKER_ENV
-from tests.support.factories import bearer, comment_payload, create_moderator, create_site
+from tests.support.factories import (
+    bearer,
+    comment_payload,
+    create_moderator,
+    create_site,
+    wait_decided,
+)
 from tests.support.processes import (
     free_port,
     start_redis,
@@ -71,12 +77,7 @@ def test_a_worker_sigkilled_mid_task_still_gets_its_comment_decided(
         rescuer = start_worker(
             worker_env(pg_url(), broker, tmp_path / "w2", **worker_settings()), tmp_path / "w2.log"
         )
-        decided = wait_for(
-            lambda: (
-                (body := status_of(client, alice.token, comment_id))["status"] != "queued" and body
-            ),
-            timeout=90,
-        )
+        decided = wait_decided(client, alice.token, comment_id)
         assert decided["decided_by"] == "classifier"
         assert decided["spam_score"] is not None
     finally:
@@ -113,12 +114,7 @@ def test_a_comment_submitted_while_the_broker_is_down_is_decided_once_it_is_back
     )
     try:
         assert client.get("/readyz").status_code == 200
-        decided = wait_for(
-            lambda: (
-                (body := status_of(client, alice.token, comment_id))["status"] != "queued" and body
-            ),
-            timeout=90,
-        )
+        decided = wait_decided(client, alice.token, comment_id)
         assert decided["decided_by"] == "classifier"
     finally:
         worker.stop()
@@ -153,9 +149,7 @@ def test_after_a_redis_restart_lost_tasks_are_swept_and_intake_reconnects(
     try:
         for created in (lost, fresh):
             comment_id = created.get_json()["id"]
-            wait_for(
-                lambda cid=comment_id: status_of(client, alice.token, cid)["status"] != "queued", 90
-            )
+            wait_decided(client, alice.token, comment_id)
     finally:
         worker.stop()
         redis_server.stop()

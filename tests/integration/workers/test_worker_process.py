@@ -12,7 +12,13 @@ from service.services.training import train_and_store
 from tests.conftest import use_app
 from tests.integration.workers.conftest import make_pg_app, worker_settings
 from tests.support.backends import REDIS_WORKER_DB, dispose_app, pg_url, redis_url
-from tests.support.factories import bearer, comment_payload, create_moderator, create_site
+from tests.support.factories import (
+    bearer,
+    comment_payload,
+    create_moderator,
+    create_site,
+    wait_decided,
+)
 from tests.support.processes import ManagedProcess, start_worker, wait_for, worker_env
 from workers.classifier import LabelledData
 
@@ -61,14 +67,6 @@ def worker(worker_app: Flask, tmp_path_factory: pytest.TempPathFactory) -> Itera
 def web(worker_app: Flask, worker: ManagedProcess) -> Iterator[FlaskClient]:
     for _ in use_app(worker_app):
         yield worker_app.test_client()
-
-
-def wait_decided(client: FlaskClient, key: str, comment_id: int) -> dict:
-    def decided() -> dict | None:
-        body = client.get(f"/api/v1/comments/{comment_id}", headers=bearer(key)).get_json()
-        return body if body["status"] != "queued" else None
-
-    return wait_for(decided, timeout=60)
 
 
 def test_a_comment_posted_over_http_gets_decided(web: FlaskClient, trained_default: str) -> None:

@@ -117,12 +117,20 @@ def celery_settings(config: dict[str, Any], data_dir: Path) -> dict[str, Any]:
 
 
 def filesystem_broker_options(data_dir: Path) -> dict[str, Any]:
-    """Folders for Kombu's file-system transport: the embedded broker needs no server."""
+    """Folders for Kombu's file-system transport: the embedded broker needs no server.
+
+    All three live under the data directory. Kombu's default control folder is "control"
+    relative to the current directory, which left exchange tables in whatever folder the
+    service was started from and split the embedded broker when two processes had different
+    working directories.
+    """
     queue_dir = data_dir / "broker" / "queue"
     processed_dir = data_dir / "broker" / "processed"
-    for folder in (queue_dir, processed_dir):
+    control_dir = data_dir / "broker" / "control"
+    for folder in (queue_dir, processed_dir, control_dir):
         folder.mkdir(parents=True, exist_ok=True)
     return {
+        "control_folder": str(control_dir),
         "data_folder_in": str(queue_dir),
         "data_folder_out": str(queue_dir),
         "processed_folder": str(processed_dir),

@@ -20,6 +20,21 @@ def test_the_embedded_default_needs_no_server(tmp_path: Path, monkeypatch) -> No
     assert (tmp_path / "broker" / "queue").is_dir()
 
 
+def test_the_embedded_broker_keeps_its_files_in_the_data_directory(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    data_dir = tmp_path / "data"
+    celery = create_app({"DATA_DIR": str(data_dir)}).extensions["celery"]
+    with celery.connection_for_write() as connection:
+        connection.default_channel.queue_declare("probe")
+        connection.default_channel.exchange_declare("probe-exchange", type="direct")
+        connection.default_channel.queue_bind("probe", "probe-exchange", "probe")
+    assert not (tmp_path / "control").exists()
+    assert any((data_dir / "broker" / "control").iterdir())
+
+
 def test_database_url_and_redis_url_select_production_backends(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgres://db.internal/moderato")
     monkeypatch.setenv("REDIS_URL", "redis://cache.internal:6379/0")

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
-from sklearn import config_context
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from workers.classifier.fast_tfidf import CharNgramCounter, Rows, WordCounter
 from workers.classifier.normalise import normalise_text
 from workers.classifier.tokens import STAT_NAMES, masked_char_view, text_stats, word_tokens
 
@@ -133,16 +133,34 @@ def feature_baseline(features: Pipeline) -> np.ndarray:
     return np.concatenate(blocks)
 
 
-def transform_texts(features: Pipeline, texts: Sequence[str]) -> sparse.csr_matrix:
-    """Same output as `features.transform(texts)`, minus the Pipeline/FeatureUnion overhead.
+class FeatureTransform:
+    """Same output as a fitted `build_features()` pipeline's `transform`, much faster.
 
-    scikit-learn's per-call validation costs about a millisecond, which is most of the budget
-    for scoring a single comment.
+    Built once per loaded classifier. The pipeline's own transform validates its input and
+    builds and stacks a sparse matrix per step, which costs more than a millisecond per call,
+    most of the budget for scoring one comment, and counts character n-grams in a Python loop;
+    `workers.classifier.fast_tfidf` explains what is done instead.
     """
-    normalised = features.named_steps["normalise"].transform(texts)
-    union = features.named_steps["union"]
-    # Our matrices come from text counts, so they are always finite and well-formed: skipping
-    # those checks saves about a third of the remaining per-call overhead.
-    with config_context(assume_finite=True, skip_parameter_validation=True):
-        blocks = [transformer.transform(normalised) for _, transformer in union.transformer_list]
-    return sparse.hstack(blocks, format="csr")
+
+    def __init__(self, features: Pipeline) -> None:
+        self._normaliser = features.named_steps["normalise"]
+        union = dict(features.named_steps["union"].transformer_list)
+        if list(union) != ["word", "chars", "stats"]:
+            raise ValueError(f"unexpected feature blocks {list(union)}")
+        self._words = WordCounter(union["word"])
+        self._chars = CharNgramCounter(union["chars"])
+        self._stats = union["stats"]
+
+    def __call__(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """Return one sparse row of features per text."""
+        normalised = self._normaliser.transform(texts)
+        stats = Rows.from_dense(self._stats.transform(normalised))
+        rows = Rows.hstack(
+            [self._words.transform(normalised), self._chars.transform(normalised), stats]
+        )
+        return sparse.csr_matrix((rows.data, rows.indices, rows.indptr), (len(texts), rows.width))
+
+
+def transform_texts(features: Pipeline, texts: Sequence[str]) -> sparse.csr_matrix:
+    """One-off `FeatureTransform(features)(texts)`; keep a `FeatureTransform` to score often."""
+    return FeatureTransform(features)(texts)

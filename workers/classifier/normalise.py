@@ -56,8 +56,8 @@ def _replace_anchor(match: re.Match[str]) -> str:
 def normalise_text(text: str) -> str:
     """Return `text` with entities, tags, invisible characters and homoglyphs undone; case kept."""
     text = _unescape(text)
-    text = _ANCHOR.sub(_replace_anchor, text)
-    text = _TAG.sub(" ", text)
+    if "<" in text:  # most comments have no markup: skip two regex scans
+        text = _TAG.sub(" ", _ANCHOR.sub(_replace_anchor, text))
     text = unicodedata.normalize("NFKC", text)
     text = text.translate(_INVISIBLE).translate(_HOMOGLYPHS)
     return _SPACE.sub(" ", text).strip()

@@ -7,10 +7,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import sklearn
-from scipy import sparse
 from sklearn.pipeline import Pipeline
 
-from workers.classifier.features import feature_baseline, feature_names, transform_texts
+from workers.classifier.features import FeatureTransform, feature_baseline, feature_names
 from workers.classifier.interface import Verdict
 from workers.classifier.linear import LinearEnsemble
 
@@ -19,6 +18,10 @@ logger = logging.getLogger(__name__)
 # Bytes start with this tag, so a wrong blob fails with a clear message, not an unpickling error.
 _MAGIC = b"moderato-classifier:1\n"
 _TOP_FEATURES = 5
+# Scoring works on arrays with one entry per character and per feature of the whole batch;
+# chunks keep that memory bounded (a worker stays under its RSS budget whatever the batch)
+# while staying large enough that per-call overhead does not matter.
+CHUNK_SIZE = 500
 _DECIMALS = 4
 
 
@@ -29,47 +32,70 @@ class SklearnClassifier:
         self.pipeline = pipeline
         self.version = version
         self._features = pipeline[:-1]
+        self._transform = FeatureTransform(self._features)
         self._ensemble = LinearEnsemble.from_calibrated(pipeline[-1])
         self._weights = self._ensemble.log_odds_weights()
         self._baseline = feature_baseline(self._features)
         self._names = np.array(feature_names(self._features), dtype=object)
 
     def predict_many(self, texts: Sequence[str]) -> list[Verdict]:
-        """Score a batch of texts with one pass through the pipeline."""
-        if not texts:
-            return []
-        matrix = transform_texts(self._features, list(texts))
+        """Score a batch of texts, vectorised in chunks of CHUNK_SIZE."""
+        texts = list(texts)
+        verdicts = []
+        for start in range(0, len(texts), CHUNK_SIZE):
+            verdicts += self._predict_chunk(texts[start : start + CHUNK_SIZE])
+        return verdicts
+
+    def _predict_chunk(self, texts: list[str]) -> list[Verdict]:
+        matrix = self._transform(texts)
         scores = self._ensemble.spam_probability(matrix).tolist()
         columns = matrix.indices
         # Rounded once for the whole batch; a contribution that rounds to 0 is never listed.
         contributions = np.round(
             (matrix.data - self._baseline[columns]) * self._weights[columns], _DECIMALS
         )
+        explanations = self._explain(matrix.indptr, columns, contributions)
         return [
-            Verdict(score=score, explanation=self._explain(matrix, contributions, row))
-            for row, score in enumerate(scores)
+            Verdict(score=score, explanation=explanation)
+            for score, explanation in zip(scores, explanations, strict=True)
         ]
 
     def predict(self, text: str) -> Verdict:
         """Score one text."""
         return self.predict_many([text])[0]
 
-    def _explain(self, matrix: sparse.csr_matrix, contributions: np.ndarray, row: int) -> dict:
-        start, end = matrix.indptr[row], matrix.indptr[row + 1]
-        values, columns = contributions[start:end], matrix.indices[start:end]
-        order = np.argsort(values)
-        return {
-            "spam": self._items(values, columns, order[::-1][:_TOP_FEATURES], sign=1),
-            "ham": self._items(values, columns, order[:_TOP_FEATURES], sign=-1),
-        }
+    def _explain(self, indptr: np.ndarray, columns: np.ndarray, contributions: np.ndarray) -> list:
+        """Return each row's strongest spam and ham features, for the whole batch at once.
 
-    def _items(self, values: np.ndarray, columns: np.ndarray, top: np.ndarray, sign: int) -> list:
-        names = self._names[columns[top]].tolist()
-        weights = values[top].tolist()
+        A loop of small numpy calls per row cost as much as computing the features; here one
+        argsort orders every row's cells and the top five of each side are picked as arrays.
+        """
+        n_rows = len(indptr) - 1
+        if not len(columns):
+            return [{"spam": [], "ham": []} for _ in range(n_rows)]
+        rows = np.repeat(np.arange(n_rows), np.diff(indptr))
+        # Row number plus a value squeezed into (0.4, 3.6) by arctan: rows stay apart and each
+        # row's cells come out in ascending order of contribution; "stable" breaks ties by
+        # column, so a comment is explained the same alone or in a batch.
+        order = np.argsort(rows * 4.0 + np.arctan(contributions) + 2.0, kind="stable")
+        rank = np.arange(_TOP_FEATURES)
+        start, end = indptr[:-1, None], indptr[1:, None]
+        sides = []
+        for positions, inside, sign in ((end - 1 - rank, end - 1 - rank >= start, 1),
+                                        (start + rank, start + rank < end, -1)):  # fmt: skip
+            cells = order[np.where(inside, positions, 0)]
+            values = contributions[cells]
+            # Sorted, so the wanted cells are a prefix of each row: count them.
+            keep = (inside & (values * sign > 0)).sum(axis=1).tolist()
+            names = self._names[columns[cells]].tolist()
+            sides.append((names, values.tolist(), keep))
+        (spam_names, spam_values, spam_keep), (ham_names, ham_values, ham_keep) = sides
         return [
-            {"feature": name, "weight": weight}
-            for name, weight in zip(names, weights, strict=True)
-            if weight * sign > 0
+            {
+                "spam": _items(spam_names[row], spam_values[row], spam_keep[row]),
+                "ham": _items(ham_names[row], ham_values[row], ham_keep[row]),
+            }
+            for row in range(n_rows)
         ]
 
     def to_bytes(self) -> bytes:
@@ -100,3 +126,10 @@ class SklearnClassifier:
                 sklearn.__version__,
             )
         return cls(payload["pipeline"], version=version)
+
+
+def _items(names: list[str], weights: list[float], count: int) -> list[dict]:
+    return [
+        {"feature": name, "weight": weight}
+        for name, weight in zip(names[:count], weights[:count], strict=True)
+    ]

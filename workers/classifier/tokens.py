@@ -2,6 +2,7 @@
 
 import logging
 import re
+import string
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +46,8 @@ _YOUTUBE = frozenset({"youtube.com", "youtu.be"})
 # found adds one shared "intent:spam" or "intent:ham" token, so a spam request phrased with words
 # never seen in training still shares the weight learnt from all the others. Only the spam list
 # is worth much on its own (bench/README.md); English only, like the YouTube training corpus.
-# Matched on the word list (sets, not regular expressions: these run on every comment scored).
+# Matched on the word list with sets and substring tests, not regular expressions: these run on
+# every comment scored (two small regular expressions remain, for reciprocity and timestamps).
 _SPAM_WORDS = frozenset({"free", "win", "click", "visit", "money", "earn", "join", "support"})
 # First word -> prefixes of the next word: "check out", "my channel(s)", "please subscribe".
 _SPAM_PAIRS = {
@@ -55,6 +57,22 @@ _SPAM_PAIRS = {
     "follow": ("me",),
     "go": ("to",),
 }
+# Requests for engagement or contact that the pairs above miss, as whole word sequences: likes
+# and shares for a comment ("like this comment if ..."), self-promotion ("see my", "my new") and
+# "message me". Each phrase found is one more kind of request.
+_SPAM_PHRASES = (
+    "like this comment", "like my comment", "like the comment", "give it a like",
+    "give this a like", "give me a like", "share this", "share it", "share my",
+    "sub me", "sub to", "see my", "look at my", "listen to my", "view my", "watch my",
+    "take a look", "my new", "add me", "message me", "contact me", "text me", "call me",
+    "dm me", "hit me up",
+)  # fmt: skip
+# First word -> the phrases starting with it, each padded so it matches whole words only.
+_PHRASES_BY_HEAD: dict[str, list[str]] = {}
+for _phrase in _SPAM_PHRASES:
+    _PHRASES_BY_HEAD.setdefault(_phrase.split()[0], []).append(f" {_phrase} ")
+# Reciprocity offers: "sub 4 sub", "like4like", "follow for follow".
+_RECIPROCAL = re.compile(r"\b(sub|follow|like|view|comment|share)s? ?(?:4|for) ?\1")
 _PRAISE = frozenset({"love", "like", "best", "great", "awesome", "amazing", "beautiful", "nice"})
 _PRAISE |= {"cool"}
 _SONG = frozenset({"song", "video", "music", "beat", "lyrics"})
@@ -63,12 +81,18 @@ _HAM_PAIRS = {
     "who": frozenset({"is", "else", "still"}),
 }
 _DIGITS = re.compile(r"\d+")
+# A moment of the video ("2:19 best part", or a link with "&t=2m19s"): fans point at the song
+# itself, so this counts as one more kind of ham phrase.
+_TIMESTAMP = re.compile(r"(?<![\d:])\d{1,2}:[0-5]\d(?![\d:])|[?&;]t=\d")
 
 # For the statistic only letters count, and "www" is not enthusiasm.
 _LETTER_REPEATS = re.compile(r"(?!www)([^\W\d_])\1{2,}", re.IGNORECASE)
 _PHONE = re.compile(r"\+?\d[\d ().-]{6,}\d")
 _EXCLAIM_RUN = re.compile(r"!{2,}")
 _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2190-\u21ff\u2300-\u23ff]")
+_ASCII_UPPER = string.ascii_uppercase.encode()
+_ASCII_LETTERS = string.ascii_letters.encode()
+_ASCII_DIGITS = string.digits.encode()
 STAT_NAMES = (
     "shouting",
     "repeated characters",
@@ -99,7 +123,10 @@ def masked_char_view(text: str) -> str:
     Every run of digits becomes "0": which number a comment quotes (a view count, a year) says
     nothing general, only that it quotes one.
     """
-    return _DIGITS.sub("0", collapse_repeats(_DOMAIN.sub(_link_placeholder, text.lower())))
+    text = text.lower()
+    if "." in text:  # a link needs a dot; most comments without one skip the long pattern
+        text = _DOMAIN.sub(_link_placeholder, text)
+    return _DIGITS.sub("0", collapse_repeats(text))
 
 
 def _link_placeholder(match: re.Match[str]) -> str:
@@ -126,30 +153,57 @@ def word_tokens(text: str) -> list[str]:
     words = [w.strip("@$_") for w in _WORD.findall(char_view(text))]
     words = [w for w in words if w]
     tokens = words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
-    tokens += [clean for clean in map(deleet, words) if clean not in words]
+    # Only a word with a digit or symbol can change; the set makes "already a word" cheap.
+    seen = set(words)
+    tokens += [clean for clean in map(deleet, _not_alpha(words)) if clean not in seen]
     # Link tokens share this vocabulary (a colon never occurs in a word, so names stay apart);
     # a vectorizer of their own would fail to fit on a corpus without any links.
-    return tokens + link_tokens(text) + intent_tokens(words)
+    maybe_timestamp = ":" in text or "t=" in text
+    timestamp = ["intent:ham"] if maybe_timestamp and _TIMESTAMP.search(text) else []
+    return tokens + link_tokens(text) + intent_tokens(words) + timestamp
+
+
+def _not_alpha(words: list[str]) -> list[str]:
+    return [word for word in words if not word.isalpha()]
 
 
 def intent_tokens(words: list[str]) -> list[str]:
     """Return "intent:spam" per kind of spam request and "intent:ham" per kind of ham phrase."""
+    # Set intersections first, so the Python loops over word pairs run only for the few
+    # comments that contain a first word at all: this runs for every comment scored.
     present = set(words)
-    pairs = list(zip(words, words[1:], strict=False))
-    spam = len(_SPAM_WORDS & present) + any(w.startswith("subscri") for w in words)
-    spam += len({a for a, b in pairs if a in _SPAM_PAIRS and b.startswith(_SPAM_PAIRS[a])})
-    praise = any(a in _PRAISE and b in _SONG for a, b in pairs) or any(
+    joined = f" {' '.join(words)} "
+    spam = len(_SPAM_WORDS & present) + (" subscri" in joined)
+    for head in _PHRASES_BY_HEAD.keys() & present:
+        spam += sum(phrase in joined for phrase in _PHRASES_BY_HEAD[head])
+    spam += ("4" in joined or " for " in joined) and bool(_RECIPROCAL.search(joined))
+    heads = _SPAM_PAIRS.keys() & present
+    if heads:
+        pairs = zip(words, words[1:], strict=False)
+        spam += len({a for a, b in pairs if a in heads and b.startswith(_SPAM_PAIRS[a])})
+    ham = int(bool(_PRAISE & present and _SONG & present) and _praises_the_song(words))
+    heads = _HAM_PAIRS.keys() & present
+    if heads:
+        pairs = zip(words, words[1:], strict=False)
+        ham += len({a for a, b in pairs if a in heads and b in _HAM_PAIRS[a]})
+    ham += "lol" in present or " haha" in joined
+    return ["intent:spam"] * spam + ["intent:ham"] * ham
+
+
+def _praises_the_song(words: list[str]) -> bool:
+    """Return whether a praise word comes right before a song word, or before "this/the" one."""
+    return any(a in _PRAISE and b in _SONG for a, b in zip(words, words[1:], strict=False)) or any(
         a in _PRAISE and b in ("this", "the") and c in _SONG
         for a, b, c in zip(words, words[1:], words[2:], strict=False)
     )
-    ham = praise + len({a for a, b in pairs if a in _HAM_PAIRS and b in _HAM_PAIRS[a]})
-    ham += "lol" in present or any(w.startswith("haha") for w in words)
-    return ["intent:spam"] * spam + ["intent:ham"] * ham
 
 
 def _deobfuscate_dots(text: str) -> str:
     """Rewrite "foo dot com", "foo[.]com" and "foo. com" as "foo.com"."""
-    return _SPACED_DOT.sub(".", _DOT_WORD.sub(".", text.lower()))
+    text = text.lower()
+    if "." not in text and "dot" not in text:  # the common case, without two regex scans
+        return text
+    return _SPACED_DOT.sub(".", _DOT_WORD.sub(".", text))
 
 
 def link_tokens(text: str) -> list[str]:
@@ -158,8 +212,11 @@ def link_tokens(text: str) -> list[str]:
     A link to YouTube gives "link:youtube" (plus "link:youtube-video" for a video or a share
     link) instead of "link:", so only links elsewhere share the generic spam signal.
     """
-    tokens = []
-    for match in _DOMAIN.finditer(_deobfuscate_dots(text)):
+    tokens: list[str] = []
+    text = _deobfuscate_dots(text)
+    if "." not in text:
+        return tokens
+    for match in _DOMAIN.finditer(text):
         scheme, domain, tld, path, query = match.groups()
         if not _is_link(scheme, domain, tld, path):
             continue
@@ -183,14 +240,28 @@ def _link_kinds(domain: str, path: str | None) -> list[str]:
 
 def text_stats(text: str) -> list[float]:
     """Return raw counts in the order of STAT_NAMES (shouting as a share of letters)."""
-    # map() over str methods runs the loop in C; this is a hot path when scoring batches.
-    letters = sum(map(str.isalpha, text))
+    letters, upper, digits = _letters_upper_digits(text)
     return [
-        sum(map(str.isupper, text)) / letters if letters >= 4 else 0.0,
+        upper / letters if letters >= 4 else 0.0,
         float(len(_LETTER_REPEATS.findall(text))),
-        float(sum(map(str.isdigit, text))),
-        float(len(_PHONE.findall(text))),
-        float(len(_EMOJI.findall(text))),
-        float(len(_EXCLAIM_RUN.findall(text))),
+        float(digits),
+        float(len(_PHONE.findall(text))) if digits >= 2 else 0.0,  # the pattern needs two
+        0.0 if text.isascii() else float(len(_EMOJI.findall(text))),
+        float(len(_EXCLAIM_RUN.findall(text))) if "!!" in text else 0.0,
         float(len(text)),
     ]
+
+
+def _letters_upper_digits(text: str) -> tuple[int, int, int]:
+    # A hot path when scoring batches. For ASCII text (most comments) bytes.translate deletes
+    # each class in C, and for ASCII str.isalpha/isupper/isdigit mean exactly these sets;
+    # otherwise map() over the str methods still runs the loop in C.
+    if text.isascii():
+        raw = text.encode("ascii")
+        size = len(raw)
+        return (
+            size - len(raw.translate(None, _ASCII_LETTERS)),
+            size - len(raw.translate(None, _ASCII_UPPER)),
+            size - len(raw.translate(None, _ASCII_DIGITS)),
+        )
+    return sum(map(str.isalpha, text)), sum(map(str.isupper, text)), sum(map(str.isdigit, text))

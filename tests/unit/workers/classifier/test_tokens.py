@@ -83,6 +83,13 @@ def test_masked_char_view_maps_every_number_to_zero() -> None:
         ("I love this song so much lol", 0, 2),
         ("who else is still listening? the video is great", 0, 2),
         ("Che bella canzone", 0, 0),
+        ("like this comment if you agree", 1, 0),
+        ("give it a like and share this video", 2, 0),
+        ("sub4sub anyone", 1, 0),
+        ("follow for follow", 1, 0),
+        ("see my new track", 2, 0),
+        ("I like this song", 0, 1),
+        ("see myself in this video", 0, 0),
     ],
 )
 def test_intent_tokens_count_each_kind_of_phrase_once(text: str, spam: int, ham: int) -> None:
@@ -93,6 +100,18 @@ def test_intent_tokens_count_each_kind_of_phrase_once(text: str, spam: int, ham:
 def test_word_tokens_include_the_intent_tokens() -> None:
     assert word_tokens("Check out my channel!").count("intent:spam") == 2
     assert "intent:ham" in word_tokens("Best song ever")
+
+
+@pytest.mark.parametrize(
+    "text", ["2:19 best part", "from 1:05 to 1:30", "youtube.com/watch?v=KQ6zr6k&t=2m19s wow"]
+)
+def test_a_moment_of_the_video_counts_as_ham_talk(text: str) -> None:
+    assert "intent:ham" in word_tokens(text)
+
+
+@pytest.mark.parametrize("text", ["call 0039 12:345", "version 10:1:2", "meet at 10.30"])
+def test_numbers_with_colons_that_are_not_moments_are_not_ham_talk(text: str) -> None:
+    assert "intent:ham" not in word_tokens(text)
 
 
 def test_deleet_recovers_words_but_leaves_numbers() -> None:
@@ -120,6 +139,20 @@ def test_text_stats_measure_shouting_digits_phones_emoji_and_exclamations() -> N
     assert stats["emoji"] == 2
     assert stats["exclamation runs"] == 1
     assert text_stats("quiet words here")[0] == 0.0
+
+
+@pytest.mark.parametrize(
+    "text", ["Hello WORLD 123", "no digits at all", "MIXED case 42 and more 7", "!!! ???", ""]
+)
+def test_text_stats_ascii_fast_path_counts_like_the_str_methods(text: str) -> None:
+    # The same text with one non-ASCII character added takes the general path.
+    accented = text + "é"
+    fast, general = text_stats(text), text_stats(accented)
+    letters = sum(map(str.isalpha, text))
+    upper = sum(map(str.isupper, text))
+    assert fast[0] == (upper / letters if letters >= 4 else 0.0)
+    assert fast[2] == general[2] == sum(map(str.isdigit, text))
+    assert general[0] == (upper / (letters + 1) if letters + 1 >= 4 else 0.0)
 
 
 def test_text_stats_count_repeated_letters_but_not_www_or_dots() -> None:

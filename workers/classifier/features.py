@@ -19,6 +19,11 @@ if TYPE_CHECKING:  # Tags exists from scikit-learn 1.6, the first version to cal
 
 logger = logging.getLogger(__name__)
 
+# Raise whenever a change to normalisation or tokens changes what a text turns into: artefacts
+# record it, and loading one made by other feature code warns that it needs retraining.
+# 4: engagement, self-promotion and reciprocity phrases; moments of the video (bench/README.md).
+FEATURES_VERSION = 4
+
 
 class Normaliser(TransformerMixin, BaseEstimator):
     """Stateless step that applies `normalise_text` to every text."""

@@ -9,7 +9,12 @@ import numpy as np
 import sklearn
 from sklearn.pipeline import Pipeline
 
-from workers.classifier.features import FeatureTransform, feature_baseline, feature_names
+from workers.classifier.features import (
+    FEATURES_VERSION,
+    FeatureTransform,
+    feature_baseline,
+    feature_names,
+)
 from workers.classifier.interface import Verdict
 from workers.classifier.linear import LinearEnsemble
 
@@ -100,7 +105,11 @@ class SklearnClassifier:
 
     def to_bytes(self) -> bytes:
         """Serialise the fitted pipeline (not the version, which belongs to the database row)."""
-        payload = {"sklearn_version": sklearn.__version__, "pipeline": self.pipeline}
+        payload = {
+            "sklearn_version": sklearn.__version__,
+            "features_version": FEATURES_VERSION,
+            "pipeline": self.pipeline,
+        }
         return _MAGIC + zlib.compress(pickle.dumps(payload, protocol=5))
 
     @classmethod
@@ -124,6 +133,15 @@ class SklearnClassifier:
                 version,
                 payload.get("sklearn_version"),
                 sklearn.__version__,
+            )
+        if payload.get("features_version") != FEATURES_VERSION:
+            # The vocabulary was fitted by older token code: the tokens it sees now may differ
+            # from the ones it learnt, so its scores are no longer what was measured.
+            logger.warning(
+                "Classifier %s was trained with feature code version %s, running %s; retrain it",
+                version,
+                payload.get("features_version", "1-3"),
+                FEATURES_VERSION,
             )
         return cls(payload["pipeline"], version=version)
 

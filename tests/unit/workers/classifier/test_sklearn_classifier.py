@@ -5,8 +5,10 @@ import pickle
 import zlib
 
 import pytest
+import sklearn
 
 from workers.classifier import Classifier, SklearnClassifier, Verdict
+from workers.classifier.features import FEATURES_VERSION
 
 SPAMMY = "Casino bonus gratis, visit luckyspin.xyz and win"
 HAMMY = "I love this song, it brings back memories of Rome"
@@ -88,7 +90,21 @@ def test_from_bytes_warns_in_the_log_about_another_scikit_learn_version(
     trained: SklearnClassifier, caplog: pytest.LogCaptureFixture
 ) -> None:
     payload = {"sklearn_version": "0.0.1", "pipeline": trained.pipeline}
+    payload["features_version"] = FEATURES_VERSION
     blob = b"moderato-classifier:1\n" + zlib.compress(pickle.dumps(payload))
     loaded = SklearnClassifier.from_bytes(blob, version="old")
     assert loaded.predict(SPAMMY) == trained.predict(SPAMMY)
     assert "trained with scikit-learn 0.0.1" in caplog.text
+    assert "feature code" not in caplog.text
+
+
+def test_from_bytes_warns_about_artefacts_of_older_feature_code(
+    trained: SklearnClassifier, caplog: pytest.LogCaptureFixture
+) -> None:
+    payload = {"sklearn_version": sklearn.__version__, "pipeline": trained.pipeline}
+    blob = b"moderato-classifier:1\n" + zlib.compress(pickle.dumps(payload))
+    SklearnClassifier.from_bytes(blob, version="before-versioning")
+    assert "trained with feature code version 1-3" in caplog.text
+    caplog.clear()
+    SklearnClassifier.from_bytes(trained.to_bytes(), version="current")
+    assert "feature code" not in caplog.text

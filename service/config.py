@@ -29,6 +29,7 @@ class Config:
     CLASSIFIER_BACKEND = "sklearn"  # "sklearn" (versions stored in the database), "keyword",
     # or "package.module:factory" returning a Classifier
     CLASSIFIER_REFRESH_SECONDS = 10.0  # how often a worker looks for a newly activated version
+    CLASSIFIER_CACHE_SIZE = 8  # versions a worker process keeps loaded (about 10 MB each)
 
     # Reliability
     SWEEP_INTERVAL_SECONDS = 30.0  # how often beat runs the sweep

@@ -4,6 +4,7 @@ operator activates another version."""
 import importlib
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 from flask import current_app
@@ -31,22 +32,28 @@ class DatabaseClassifiers:
     """The active stored version of each site, cached in this process.
 
     Looking up which version is active is one indexed query, done at most every
-    `refresh_seconds` per site; loading a version happens once per process.
+    `refresh_seconds` per site; loading a version happens once per process while it stays
+    among the `max_loaded` most recently used (each takes about 10 MB, and every site may
+    have a version of its own).
     """
 
-    def __init__(self, refresh_seconds: float):
+    def __init__(self, refresh_seconds: float, max_loaded: int = 8):
         self.refresh_seconds = refresh_seconds
-        self.loaded: dict[int, Classifier] = {}
+        self.max_loaded = max(1, max_loaded)
+        self.loaded: OrderedDict[int, Classifier] = OrderedDict()
         self.active: dict[int | None, tuple[int, float]] = {}
 
     def for_site(self, site_id: int) -> Classifier:
         """The classifier the site uses now."""
         version_id = self.active_version_id(site_id)
-        if version_id not in self.loaded:
-            logger.info("Loading classifier version %s", version_id)
-            self.loaded[version_id] = versions.load_classifier(version_id)
-            self.forget_unused()
-        return self.loaded[version_id]
+        classifier = self.loaded.get(version_id)
+        if classifier is not None:
+            self.loaded.move_to_end(version_id)
+            return classifier
+        logger.info("Loading classifier version %s", version_id)
+        classifier = self.loaded[version_id] = versions.load_classifier(version_id)
+        self.forget_unused()
+        return classifier
 
     def active_version_id(self, site_id: int) -> int:
         """Id of the version in force for the site, looked up at most every refresh period."""
@@ -63,11 +70,14 @@ class DatabaseClassifiers:
         return active.id
 
     def forget_unused(self) -> None:
-        """Drop versions no site uses any more, so memory stays bounded."""
+        """Drop versions no site uses any more, then the least recently used beyond
+        `max_loaded`, so memory stays bounded. The newest load is never dropped."""
         in_use = {version_id for version_id, _ in self.active.values()}
         for version_id in list(self.loaded):
             if version_id not in in_use and len(self.loaded) > 1:
                 del self.loaded[version_id]
+        while len(self.loaded) > self.max_loaded:
+            self.loaded.popitem(last=False)
 
 
 _source: ClassifierSource | None = None
@@ -84,7 +94,10 @@ def get_classifiers() -> ClassifierSource:
 def build_source(backend: str) -> ClassifierSource:
     """`sklearn` (stored versions), `keyword`, or `module:factory` returning a Classifier."""
     if backend == "sklearn":
-        return DatabaseClassifiers(float(current_app.config["CLASSIFIER_REFRESH_SECONDS"]))
+        return DatabaseClassifiers(
+            float(current_app.config["CLASSIFIER_REFRESH_SECONDS"]),
+            int(current_app.config["CLASSIFIER_CACHE_SIZE"]),
+        )
     if backend == "keyword":
         return StaticClassifiers(KeywordClassifier())
     module_name, _, attribute = backend.partition(":")

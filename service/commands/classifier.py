@@ -31,15 +31,23 @@ def site_option(help_text: str) -> Any:
 
 @click.command("train")
 @click.option("--data", "path", type=DATA_FILE, help="Labelled CSV or JSON Lines file.")
+@click.option("--base", is_flag=True, help="Retrain the base classifier on the stored corpus.")
 @site_option("Retrain this site's classifier from the base corpus plus its moderators' labels.")
 @with_appcontext
-def train(path: Path | None, site: Site | None) -> None:
+def train(path: Path | None, base: bool, site: Site | None) -> None:
     """Train a classifier and put it in force.
 
     --data FILE makes the file the base corpus and activates a classifier trained on it.
+    --base retrains the base classifier on the corpus already stored (after an upgrade).
     --site SLUG retrains that site's classifier; it is promoted only if no worse.
-    With neither, make sure the default classifier exists.
+    With none of them, make sure the default classifier exists.
     """
+    if sum((path is not None, base, site is not None)) > 1:
+        raise click.UsageError("give one of --data, --base and --site")
+    if base:
+        stored = training.retrain_base(progress=True)
+        click.echo(f"active classifier: {stored.version}")
+        return
     if site is not None:
         run = retraining.retrain_site_classifier(site, progress=True)
         click.echo(f"candidate: {run.candidate_version_id or '-'}  promoted: {run.promoted}")

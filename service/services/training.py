@@ -45,6 +45,17 @@ def ensure_default_classifier(*, progress: bool = False) -> str:
     return stored.version
 
 
+def retrain_base(*, progress: bool = False) -> ClassifierVersion:
+    """Train a new version on the stored base corpus and put it in force for every site.
+
+    For when the feature code changed (the worker log says so) or the base corpus was edited
+    in the database: the corpus stays as it is, only the model is rebuilt.
+    """
+    stored = train_and_store(corpus.get_base_corpus(), {"source": "base corpus"}, progress)
+    versions.activate_version(stored, site=None, actor="moderato train --base")
+    return stored
+
+
 def train_from_file(path: Path, *, progress: bool = False) -> ClassifierVersion:
     """Make a labelled CSV or JSON Lines file the base corpus, train on it, activate it."""
     data = load_labelled_file(path)

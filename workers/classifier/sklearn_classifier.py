@@ -138,7 +138,8 @@ class SklearnClassifier:
             # The vocabulary was fitted by older token code: the tokens it sees now may differ
             # from the ones it learnt, so its scores are no longer what was measured.
             logger.warning(
-                "Classifier %s was trained with feature code version %s, running %s; retrain it",
+                "Classifier %s was trained with feature code version %s, running %s; retrain it "
+                "(moderato train --base, then --site for sites with their own version)",
                 version,
                 payload.get("features_version", "1-3"),
                 FEATURES_VERSION,

@@ -92,6 +92,30 @@ def test_train_from_a_youtube_layout_csv_activates_a_new_version(
         roll_back(site=None)
 
 
+def test_train_base_retrains_on_the_stored_corpus_and_activates_it(pg_app: Flask) -> None:
+    default = ensure_default_classifier()
+    corpus_before = get_base_corpus()
+    try:
+        result = pg_app.test_cli_runner().invoke(args=["train", "--base"])
+        assert result.exit_code == 0, result.output
+        # stdout alone: the progress bar on stderr ends without a newline before this line.
+        version = value_after(result.stdout, "active classifier")
+        assert version != default
+        assert get_active_version(None).version == version
+        assert get_version(version).trained_on["n"] == len(corpus_before.texts)
+        assert get_base_corpus() == corpus_before
+    finally:
+        roll_back(site=None)
+
+
+def test_train_takes_only_one_of_data_base_and_site(pg_app: Flask, tmp_path: Path) -> None:
+    path = tmp_path / "labelled.csv"
+    write_youtube_csv(path, SMALL_CORPUS)
+    result = pg_app.test_cli_runner().invoke(args=["train", "--base", "--data", str(path)])
+    assert result.exit_code == 2
+    assert "one of --data, --base and --site" in result.output
+
+
 def test_classifier_list_activate_and_rollback_for_one_site(pg_app: Flask, tmp_path: Path) -> None:
     default = ensure_default_classifier()
     run(pg_app, "sites", "create", "Il Quotidiano")

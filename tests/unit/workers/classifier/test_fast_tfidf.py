@@ -6,7 +6,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from workers.classifier.fast_tfidf import CharNgramCounter, Rows, WordCounter
-from workers.classifier.tokens import masked_char_view, word_tokens
+from workers.classifier.features import build_features
 
 from .conftest import HAM, SPAM
 
@@ -26,16 +26,14 @@ def sklearn_matrix(rows: Rows, n_rows: int) -> sparse.csr_matrix:
     return sparse.csr_matrix((rows.data, rows.indices, rows.indptr), shape=(n_rows, rows.width))
 
 
+def production_vectorizer(kind: str, min_df: int = 2) -> TfidfVectorizer:
+    """The unfitted vectorizer `build_features` uses for the "word" or "chars" block."""
+    return dict(build_features(min_df=min_df).named_steps["union"].transformer_list)[kind]
+
+
 @pytest.mark.parametrize("min_df", [1, 2])
 def test_char_ngram_counter_equals_the_vectorizer_transform(min_df: int) -> None:
-    vectorizer = TfidfVectorizer(
-        analyzer="char",
-        preprocessor=masked_char_view,
-        ngram_range=(3, 4),
-        sublinear_tf=True,
-        min_df=min_df,
-        dtype=np.float32,
-    ).fit(SPAM + HAM + UNSEEN[4:])
+    vectorizer = production_vectorizer("chars", min_df).fit(SPAM + HAM + UNSEEN[4:])
     texts = SPAM + HAM + UNSEEN
     fast = sklearn_matrix(CharNgramCounter(vectorizer).transform(texts), len(texts))
     expected = vectorizer.transform(texts)
@@ -45,8 +43,7 @@ def test_char_ngram_counter_equals_the_vectorizer_transform(min_df: int) -> None
 
 
 def test_word_counter_equals_the_vectorizer_transform() -> None:
-    vectorizer = TfidfVectorizer(analyzer=word_tokens, sublinear_tf=True, dtype=np.float32)
-    vectorizer.fit(SPAM + HAM)
+    vectorizer = production_vectorizer("word").fit(SPAM + HAM)
     texts = SPAM + HAM + UNSEEN
     fast = sklearn_matrix(WordCounter(vectorizer).transform(texts), len(texts))
     assert np.array_equal(fast.toarray(), vectorizer.transform(texts).toarray())

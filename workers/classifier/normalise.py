@@ -58,6 +58,7 @@ def normalise_text(text: str) -> str:
     text = _unescape(text)
     if "<" in text:  # most comments have no markup: skip two regex scans
         text = _TAG.sub(" ", _ANCHOR.sub(_replace_anchor, text))
-    text = unicodedata.normalize("NFKC", text)
-    text = text.translate(_INVISIBLE).translate(_HOMOGLYPHS)
+    if not text.isascii():  # NFKC and both tables leave ASCII text as it is
+        text = unicodedata.normalize("NFKC", text)
+        text = text.translate(_INVISIBLE).translate(_HOMOGLYPHS)
     return _SPACE.sub(" ", text).strip()

@@ -29,6 +29,9 @@ _HOMOGLYPHS = str.maketrans(
     }
 )  # fmt: skip
 
+_INVISIBLE_CHAR = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
+_HOMOGLYPH_CHAR = re.compile("[" + "".join(map(chr, _HOMOGLYPHS)) + "]")
+
 # Keep the target of a link: the URL is the spam signal, the label is often innocent ("2:19").
 _ANCHOR = re.compile(
     r"""<a\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)["']?[^>]*>(.*?)</a\s*>""", re.I | re.S
@@ -60,5 +63,10 @@ def normalise_text(text: str) -> str:
         text = _TAG.sub(" ", _ANCHOR.sub(_replace_anchor, text))
     if not text.isascii():  # NFKC and both tables leave ASCII text as it is
         text = unicodedata.normalize("NFKC", text)
-        text = text.translate(_INVISIBLE).translate(_HOMOGLYPHS)
+        # str.translate looks every character up in a dict; a character-class search runs in
+        # C, so the tables are applied only to the few texts that contain one of their keys.
+        if _INVISIBLE_CHAR.search(text):
+            text = text.translate(_INVISIBLE)
+        if _HOMOGLYPH_CHAR.search(text):
+            text = text.translate(_HOMOGLYPHS)
     return _SPACE.sub(" ", text).strip()

@@ -90,18 +90,19 @@ class SklearnClassifier:
                                         (start + rank, start + rank < end, -1)):  # fmt: skip
             cells = order[np.where(inside, positions, 0)]
             values = contributions[cells]
-            # Sorted, so the wanted cells are a prefix of each row: count them.
-            keep = (inside & (values * sign > 0)).sum(axis=1).tolist()
-            names = self._names[columns[cells]].tolist()
-            sides.append((names, values.tolist(), keep))
-        (spam_names, spam_values, spam_keep), (ham_names, ham_values, ham_keep) = sides
-        return [
-            {
-                "spam": _items(spam_names[row], spam_values[row], spam_keep[row]),
-                "ham": _items(ham_names[row], ham_values[row], ham_keep[row]),
-            }
-            for row in range(n_rows)
-        ]
+            # Sorted, so the wanted cells are a prefix of each row.
+            wanted = inside & (values * sign > 0)
+            items = [
+                {"feature": name, "weight": weight}
+                for name, weight in zip(
+                    self._names[columns[cells[wanted]]].tolist(),
+                    values[wanted].tolist(),
+                    strict=True,
+                )
+            ]
+            ends = np.cumsum(wanted.sum(axis=1)).tolist()
+            sides.append([items[a:b] for a, b in zip([0, *ends], ends, strict=False)])
+        return [{"spam": spam, "ham": ham} for spam, ham in zip(*sides, strict=True)]
 
     def to_bytes(self) -> bytes:
         """Serialise the fitted pipeline (not the version, which belongs to the database row)."""
@@ -145,10 +146,3 @@ class SklearnClassifier:
                 FEATURES_VERSION,
             )
         return cls(payload["pipeline"], version=version)
-
-
-def _items(names: list[str], weights: list[float], count: int) -> list[dict]:
-    return [
-        {"feature": name, "weight": weight}
-        for name, weight in zip(names[:count], weights[:count], strict=True)
-    ]

@@ -112,6 +112,14 @@ class WordCounter(TfidfRows):
         )
 
 
+def _collapse_white_spaces(text: str) -> str:
+    # Every whitespace character except " " is unprintable, so a printable text without "  "
+    # has no run for the regular expression to collapse: skip its scan.
+    if text.isprintable() and "  " not in text:
+        return text
+    return _WHITE_SPACES.sub(" ", text)
+
+
 def _codes(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
 
@@ -153,7 +161,7 @@ class CharNgramCounter(TfidfRows):
 
     def transform(self, texts: Sequence[str]) -> Rows:
         """Return the rows the vectorizer's own `transform` would return."""
-        docs = [_WHITE_SPACES.sub(" ", self._preprocess(text)) for text in texts]
+        docs = [_collapse_white_spaces(self._preprocess(text)) for text in texts]
         lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
         codes = _codes("".join(docs))
         positions = np.arange(len(codes))

@@ -37,7 +37,6 @@ _ANCHOR = re.compile(
     r"""<a\b[^>]*?\bhref\s*=\s*["']?([^"'\s>]+)["']?[^>]*>(.*?)</a\s*>""", re.I | re.S
 )
 _TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
-_SPACE = re.compile(r"\s+")
 _MAX_UNESCAPE_ROUNDS = 3
 
 
@@ -69,4 +68,6 @@ def normalise_text(text: str) -> str:
             text = text.translate(_INVISIBLE)
         if _HOMOGLYPH_CHAR.search(text):
             text = text.translate(_HOMOGLYPHS)
-    return _SPACE.sub(" ", text).strip()
+    # Collapses every whitespace run to one space and trims the ends, like re.sub(r"\s+", " ")
+    # plus strip() (both use str.isspace's whitespace), without a regular expression.
+    return " ".join(text.split())

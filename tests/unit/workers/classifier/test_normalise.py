@@ -54,3 +54,16 @@ def test_normalise_text_keeps_case_and_collapses_whitespace() -> None:
 
 def test_normalise_text_leaves_emoticons_that_look_like_tags() -> None:
     assert normalise_text("I &lt;3 this &gt;.&lt;") == "I <3 this >.<"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("  lead\t\tand trail \n", "lead and trail"),
+        ("em\u2003space and\u00a0no-break", "em space and no-break"),
+        ("plain ascii text", "plain ascii text"),
+        ("ASCII with  two   gaps", "ASCII with two gaps"),
+    ],
+)
+def test_normalise_text_collapses_every_kind_of_whitespace(text: str, expected: str) -> None:
+    assert normalise_text(text) == expected

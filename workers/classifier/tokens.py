@@ -202,9 +202,12 @@ def _praises_the_song(words: list[str]) -> bool:
 def _deobfuscate_dots(text: str) -> str:
     """Rewrite "foo dot com", "foo[.]com" and "foo. com" as "foo.com"."""
     text = text.lower()
-    if "." not in text and "dot" not in text:  # the common case, without two regex scans
-        return text
-    return _SPACED_DOT.sub(".", _DOT_WORD.sub(".", text))
+    # Each pattern needs a character or word the text may not have: skip scans that cannot match.
+    if "dot" in text or "[" in text or "(" in text or "{" in text:
+        text = _DOT_WORD.sub(".", text)
+    if " ." in text or ". " in text:
+        text = _SPACED_DOT.sub(".", text)
+    return text
 
 
 def link_tokens(text: str) -> list[str]:

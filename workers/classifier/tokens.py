@@ -177,7 +177,7 @@ def intent_tokens(words: list[str]) -> list[str]:
     spam = len(_SPAM_WORDS & present) + (" subscri" in joined)
     for head in _PHRASES_BY_HEAD.keys() & present:
         spam += sum(phrase in joined for phrase in _PHRASES_BY_HEAD[head])
-    spam += ("4" in joined or " for " in joined) and bool(_RECIPROCAL.search(joined))
+    spam += ("4" in joined or "for" in joined) and bool(_RECIPROCAL.search(joined))
     heads = _SPAM_PAIRS.keys() & present
     if heads:
         pairs = zip(words, words[1:], strict=False)

@@ -87,6 +87,8 @@ def test_masked_char_view_maps_every_number_to_zero() -> None:
         ("give it a like and share this video", 2, 0),
         ("sub4sub anyone", 1, 0),
         ("follow for follow", 1, 0),
+        ("subforsub anyone", 1, 0),
+        ("likes4likes", 1, 0),
         ("see my new track", 2, 0),
         ("I like this song", 0, 1),
         ("see myself in this video", 0, 0),

@@ -127,7 +127,10 @@ def masked_char_view(text: str) -> str:
     text = text.lower()
     if "." in text:  # a link needs a dot; most comments without one skip the long pattern
         text = _DOMAIN.sub(_link_placeholder, text)
-    return _DIGITS.sub("0", collapse_repeats(text))
+    text = collapse_repeats(text)
+    if text.isascii() and not _ascii_count(text, _ASCII_DIGITS):
+        return text  # nothing for the digit pattern to replace; counting in C is cheaper
+    return _DIGITS.sub("0", text)
 
 
 def _link_placeholder(match: re.Match[str]) -> str:
@@ -153,7 +156,7 @@ def word_tokens(text: str) -> list[str]:
     """Return words, word bigrams, de-obfuscated leetspeak words, link and intent tokens."""
     words = [w.strip("@$_") for w in _WORD.findall(char_view(text))]
     words = [w for w in words if w]
-    tokens = words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    tokens = words + list(map(" ".join, zip(words, words[1:], strict=False)))
     # Only a word with a digit or symbol can change; the set makes "already a word" cheap.
     seen = set(words)
     tokens += [clean for clean in map(deleet, _not_alpha(words)) if clean not in seen]
@@ -247,7 +250,7 @@ def text_stats(text: str) -> list[float]:
     letters, upper, digits = _letters_upper_digits(text)
     return [
         upper / letters if letters >= 4 else 0.0,
-        float(len(_LETTER_REPEATS.findall(text))),
+        float(_letter_repeats(text)),
         float(digits),
         float(len(_PHONE.findall(text))) if digits >= 2 else 0.0,  # the pattern needs two
         0.0 if text.isascii() else float(len(_EMOJI.findall(text))),
@@ -256,16 +259,29 @@ def text_stats(text: str) -> list[float]:
     ]
 
 
+def _letter_repeats(text: str) -> int:
+    # In ASCII text case-insensitive equality is ASCII lower-casing, so a run of three equal
+    # letters needs three equal characters in text.lower(): that cheaper scan rules out most
+    # texts before the case-insensitive pattern with its look-ahead runs.
+    if text.isascii() and not _REPEATS.search(text.lower()):
+        return 0
+    return len(_LETTER_REPEATS.findall(text))
+
+
+def _ascii_count(text: str, characters: bytes) -> int:
+    """How many characters of ASCII `text` are among `characters` (bytes.translate, in C)."""
+    raw = text.encode("ascii")
+    return len(raw) - len(raw.translate(None, characters))
+
+
 def _letters_upper_digits(text: str) -> tuple[int, int, int]:
     # A hot path when scoring batches. For ASCII text (most comments) bytes.translate deletes
     # each class in C, and for ASCII str.isalpha/isupper/isdigit mean exactly these sets;
     # otherwise map() over the str methods still runs the loop in C.
     if text.isascii():
-        raw = text.encode("ascii")
-        size = len(raw)
         return (
-            size - len(raw.translate(None, _ASCII_LETTERS)),
-            size - len(raw.translate(None, _ASCII_UPPER)),
-            size - len(raw.translate(None, _ASCII_DIGITS)),
+            _ascii_count(text, _ASCII_LETTERS),
+            _ascii_count(text, _ASCII_UPPER),
+            _ascii_count(text, _ASCII_DIGITS),
         )
     return sum(map(str.isalpha, text)), sum(map(str.isupper, text)), sum(map(str.isdigit, text))

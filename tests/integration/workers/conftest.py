@@ -7,6 +7,7 @@ from flask import Flask
 
 from service.services.training import ensure_default_classifier
 from tests.support import backends
+from tests.support.processes import ManagedProcess, start_worker, worker_env
 
 
 @pytest.fixture(scope="session")
@@ -30,3 +31,13 @@ def worker_settings() -> dict[str, object]:
 def make_pg_app(tmp: Path, broker_url: str) -> Flask:
     """An in-process app (the web side) on the test PostgreSQL, publishing to `broker_url`."""
     return backends.build_app("postgresql", tmp, BROKER_URL=broker_url, **worker_settings())
+
+
+def start_pg_worker(broker_url: str, data_dir: Path) -> ManagedProcess:
+    """A real worker on the test PostgreSQL and `broker_url`, with `worker_settings()`.
+
+    Its files (and its log, worker.log) live in `data_dir`, which is created if needed.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = worker_env(backends.pg_url(), broker_url, data_dir, **worker_settings())
+    return start_worker(env, data_dir / "worker.log")

@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import use_app
-from tests.integration.workers.conftest import make_pg_app, worker_settings
+from tests.integration.workers.conftest import make_pg_app, start_pg_worker, worker_settings
 from tests.support.backends import dispose_app, pg_url
 from tests.support.classifiers import SLOW_MARKER_ENV
 from tests.support.factories import (
@@ -73,10 +73,7 @@ def test_a_worker_sigkilled_mid_task_still_gets_its_comment_decided(
         doomed.kill()
         assert status_of(client, alice.token, comment_id)["status"] == "queued"
 
-        (tmp_path / "w2").mkdir()
-        rescuer = start_worker(
-            worker_env(pg_url(), broker, tmp_path / "w2", **worker_settings()), tmp_path / "w2.log"
-        )
+        rescuer = start_pg_worker(broker, tmp_path / "w2")
         decided = wait_decided(client, alice.token, comment_id)
         assert decided["decided_by"] == "classifier"
         assert decided["spam_score"] is not None
@@ -102,16 +99,7 @@ def test_a_comment_submitted_while_the_broker_is_down_is_decided_once_it_is_back
     assert status_of(client, alice.token, comment_id)["status"] == "queued"
 
     redis_server = start_redis(private_redis_port, tmp_path / "redis.log")
-    (tmp_path / "w").mkdir()
-    worker = start_worker(
-        worker_env(
-            pg_url(),
-            f"redis://127.0.0.1:{private_redis_port}/0",
-            tmp_path / "w",
-            **worker_settings(),
-        ),
-        tmp_path / "w.log",
-    )
+    worker = start_pg_worker(f"redis://127.0.0.1:{private_redis_port}/0", tmp_path / "w")
     try:
         assert client.get("/readyz").status_code == 200
         decided = wait_decided(client, alice.token, comment_id)
@@ -142,10 +130,7 @@ def test_after_a_redis_restart_lost_tasks_are_swept_and_intake_reconnects(
     assert fresh.status_code == 202
     assert queue_length("moderation") == 1
 
-    (tmp_path / "w").mkdir()
-    worker = start_worker(
-        worker_env(pg_url(), broker, tmp_path / "w", **worker_settings()), tmp_path / "w.log"
-    )
+    worker = start_pg_worker(broker, tmp_path / "w")
     try:
         for created in (lost, fresh):
             comment_id = created.get_json()["id"]

@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 from service.services.classifier_versions import activate_version, roll_back
 from service.services.training import train_and_store
 from tests.conftest import use_app
-from tests.integration.workers.conftest import make_pg_app, worker_settings
-from tests.support.backends import REDIS_WORKER_DB, dispose_app, pg_url, redis_url
+from tests.integration.workers.conftest import make_pg_app, start_pg_worker
+from tests.support.backends import REDIS_WORKER_DB, dispose_app, redis_url
 from tests.support.factories import (
     bearer,
     comment_payload,
@@ -19,7 +19,7 @@ from tests.support.factories import (
     create_site,
     wait_decided,
 )
-from tests.support.processes import ManagedProcess, start_worker, wait_for, worker_env
+from tests.support.processes import ManagedProcess, wait_for
 from workers.classifier import LabelledData
 
 pytestmark = pytest.mark.worker
@@ -56,9 +56,7 @@ def worker_app(tmp_path_factory: pytest.TempPathFactory, trained_default: str) -
 
 @pytest.fixture(scope="module")
 def worker(worker_app: Flask, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ManagedProcess]:
-    data_dir = tmp_path_factory.mktemp("worker")
-    env = worker_env(pg_url(), redis_url(REDIS_WORKER_DB), data_dir, **worker_settings())
-    process = start_worker(env, data_dir / "worker.log")
+    process = start_pg_worker(redis_url(REDIS_WORKER_DB), tmp_path_factory.mktemp("worker"))
     yield process
     process.stop()
 

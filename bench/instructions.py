@@ -1,8 +1,8 @@
 """Count the CPU instructions the classifier spends per comment, with valgrind's callgrind.
 
 Run from the repository root: `python -m bench.instructions [--data DIR] [--comments N]`.
-Wall-clock speed on a shared VM drifts by ±20 % within minutes; an instruction count is the
-repeatable, so this is how two versions of the scoring code are compared. It runs one
+Wall-clock speed on a shared VM drifts by ±20 % within minutes; an instruction count repeats,
+so this is how two versions of the scoring code are compared. It runs one
 fresh interpreter twice under callgrind, once scoring nothing and once scoring N comments
 (the YouTube files), and prints the difference divided by N. About two and a half minutes. Needs
 `valgrind` on PATH; exits 0 either way.

@@ -1,5 +1,6 @@
 """SklearnClassifier: calibrated scores, explanations, serialisation."""
 
+import gc
 import math
 import pickle
 import zlib
@@ -37,6 +38,44 @@ def test_predict_many_matches_predict_and_keeps_order(trained: SklearnClassifier
 
 def test_predict_many_of_nothing_is_an_empty_list(trained: SklearnClassifier) -> None:
     assert trained.predict_many([]) == []
+
+
+def test_cyclic_gc_is_paused_while_scoring_and_restored_after(
+    trained: SklearnClassifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = []
+    score_chunk = trained._predict_chunk
+
+    def spy(texts: list[str]) -> list[Verdict]:
+        seen.append(gc.isenabled())
+        return score_chunk(texts)
+
+    monkeypatch.setattr(trained, "_predict_chunk", spy)
+    assert gc.isenabled()
+    trained.predict_many([HAMMY, SPAMMY])
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_cyclic_gc_comes_back_when_scoring_fails(
+    trained: SklearnClassifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(texts: list[str]) -> list[Verdict]:
+        raise RuntimeError("scoring failed")
+
+    monkeypatch.setattr(trained, "_predict_chunk", fail)
+    with pytest.raises(RuntimeError):
+        trained.predict_many([HAMMY])
+    assert gc.isenabled()
+
+
+def test_scoring_leaves_a_disabled_cyclic_gc_disabled(trained: SklearnClassifier) -> None:
+    gc.disable()
+    try:
+        trained.predict_many([HAMMY])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_explanation_names_the_spammy_word(trained: SklearnClassifier) -> None:

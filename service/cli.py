@@ -6,6 +6,7 @@ from service import create_app
 
 main = FlaskGroup(
     create_app=create_app,
-    help="Moderato: comment moderation service. Commands: serve, web, worker, beat, "
-    "db upgrade, sites create, moderators create, train.",
+    help="Moderato: comment moderation service. Processes: serve (development), web, worker "
+    "and beat (production). Set-up: db upgrade, sites, moderators. Classifier: train, "
+    "classifier, evaluate, rescore, thresholds.",
 )

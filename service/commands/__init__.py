@@ -13,6 +13,7 @@ def register_commands(app: Flask) -> None:
         classifier.train,
         classifier.classifier_group,
         classifier.evaluate,
+        classifier.rescore,
         classifier.thresholds_group,
         processes.serve,
         processes.web,

@@ -1,4 +1,5 @@
-"""`moderato train`, `classifier`, `evaluate` and `thresholds`: the classifier's life cycle."""
+"""`moderato train`, `classifier`, `evaluate`, `rescore` and `thresholds`: the classifier's
+life cycle."""
 
 import json
 from pathlib import Path
@@ -10,7 +11,8 @@ from flask.cli import with_appcontext
 from models import Site
 from service.errors import ApiError
 from service.services import classifier_versions as versions
-from service.services import evaluation, retraining, sites, thresholds, training
+from service.services import evaluation, rescoring, retraining, sites, thresholds, training
+from workers.classifiers import get_classifiers
 
 DATA_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -129,6 +131,29 @@ def evaluate(path: Path, site: Site | None, as_json: bool, report_dir: Path) -> 
     for name in evaluation.METRIC_ORDER:
         click.echo(f"{name:>22}: {result.metrics[name]:.4f}")
     click.echo(f"report: {result.summary_path}")
+
+
+@click.command("rescore")
+@site_option("Only this site's pending comments (default: every site's).")
+@click.option(
+    "--decide", "apply_policy", is_flag=True,
+    help="Also apply the site's policy: publish or reject what the new score decides.",
+)  # fmt: skip
+@with_appcontext
+def rescore(site: Site | None, apply_policy: bool) -> None:
+    """Score the comments waiting for review again, with the classifier now in force.
+
+    Run it after activating a version or changing a site's thresholds. Each comment gets the
+    new score and explanation (recorded in its history); with --decide, those the site's
+    thresholds now decide leave the queue. Comments moderators decide meanwhile are left alone.
+    """
+    summary = rescoring.rescore_pending(
+        get_classifiers(), site=site, apply_policy=apply_policy, progress=True
+    )
+    click.echo(f"re-scored {summary.total} pending comments")
+    click.echo(f"approved: {summary.approved}  rejected: {summary.rejected}")
+    click.echo(f"still pending: {summary.still_pending}")
+    click.echo(f"decided by someone else meanwhile: {summary.skipped}")
 
 
 @click.group("thresholds")

@@ -4,7 +4,7 @@ import logging
 from collections import defaultdict
 from typing import Any, Protocol
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import ColumnElement, Row, select, update
 
 from models import Actor, Comment, CommentStatus, ModerationEvent, Site, utcnow
 from service.extensions import db
@@ -29,14 +29,7 @@ def classify_comments(comment_ids: list[int], classifiers: ClassifierSource) -> 
     if not rows:
         return []
     # Score everything first, write second: the writes then share one short transaction.
-    scored = []
-    for site_id, site_rows in group_by_site(rows).items():
-        classifier = classifiers.for_site(site_id)
-        verdicts = classifier.predict_many([row.body for row in site_rows])
-        scored += [
-            (row, verdict, classifier.version)
-            for row, verdict in zip(site_rows, verdicts, strict=True)
-        ]
+    scored = score_rows(rows, classifiers)
     decided = [row.id for row, verdict, version in scored if apply_verdict(row, verdict, version)]
     db.session.commit()
     return decided
@@ -44,6 +37,12 @@ def classify_comments(comment_ids: list[int], classifiers: ClassifierSource) -> 
 
 def fetch_queued(comment_ids: list[int]) -> list[Row[Any]]:
     """The text and site policy of those comments that are still queued."""
+    return fetch_with_policy(Comment.id.in_(comment_ids), Comment.status == CommentStatus.QUEUED)
+
+
+def fetch_with_policy(*conditions: ColumnElement[bool], limit: int | None = None) -> list[Row[Any]]:
+    """Matching comments' text with their site's policy (what scoring and deciding need),
+    in id order."""
     query = (
         select(
             Comment.id,
@@ -54,9 +53,26 @@ def fetch_queued(comment_ids: list[int]) -> list[Row[Any]]:
             Site.moderation_mode,
         )
         .join(Site, Site.id == Comment.site_id)
-        .where(Comment.id.in_(comment_ids), Comment.status == CommentStatus.QUEUED)
+        .where(*conditions)
+        .order_by(Comment.id)
+        .limit(limit)
     )
     return list(db.session.execute(query))
+
+
+def score_rows(
+    rows: list[Row[Any]], classifiers: ClassifierSource
+) -> list[tuple[Row[Any], Verdict, str]]:
+    """Each row with its verdict and the classifier version that gave it, one batch per site."""
+    scored = []
+    for site_id, site_rows in group_by_site(rows).items():
+        classifier = classifiers.for_site(site_id)
+        verdicts = classifier.predict_many([row.body for row in site_rows])
+        scored += [
+            (row, verdict, classifier.version)
+            for row, verdict in zip(site_rows, verdicts, strict=True)
+        ]
+    return scored
 
 
 def group_by_site(rows: list[Row[Any]]) -> dict[int, list[Row[Any]]]:
@@ -69,9 +85,8 @@ def group_by_site(rows: list[Row[Any]]) -> dict[int, list[Row[Any]]]:
 
 def apply_verdict(row: Row[Any], verdict: Verdict, classifier_version: str) -> bool:
     """Move one comment out of `queued` unless someone else already did; audit it."""
-    policy = SitePolicy(row.auto_reject_above, row.auto_approve_below, row.moderation_mode)
-    decision = decide(verdict.score, policy)
-    changed = transition_queued(
+    decision = decide(verdict.score, policy_of(row))
+    changed = transition_comment(
         row.id,
         decision,
         actor=Actor.CLASSIFIER,
@@ -90,30 +105,45 @@ def apply_verdict(row: Row[Any], verdict: Verdict, classifier_version: str) -> b
     return changed
 
 
-def transition_queued(
+def policy_of(row: Row[Any]) -> SitePolicy:
+    """The site policy carried by a row of `fetch_with_policy`."""
+    return SitePolicy(row.auto_reject_above, row.auto_approve_below, row.moderation_mode)
+
+
+def transition_comment(
     comment_id: int,
     decision: Decision,
     *,
     actor: str,
+    from_status: str = CommentStatus.QUEUED,
     score: float | None = None,
     classifier_version: str | None = None,
     explanation: dict[str, Any] | None = None,
+    note: str | None = None,
+    verdict_only: bool = False,
 ) -> bool:
-    """Compare-and-set from `queued`: the update matches nothing if the comment has moved on."""
-    values: dict[str, Any] = {
-        "status": decision.status,
-        "decided_by": actor,
-        "decision_reason": decision.reason,
-        "decided_at": utcnow(),
-        "version": Comment.version + 1,
-    }
+    """Compare-and-set from `from_status`: the update matches nothing if the comment has moved
+    on (a moderator decided it, say). Audited when it happens.
+
+    `verdict_only` stores the score and explanation but leaves status, `decided_by` and
+    `decision_reason` as they were (a re-score that decides nothing); the audit entry still
+    records `decision`, which then says why nothing else changed.
+    """
+    values: dict[str, Any] = {"version": Comment.version + 1}
+    if not verdict_only:
+        values.update(
+            status=decision.status,
+            decided_by=actor,
+            decision_reason=decision.reason,
+            decided_at=utcnow(),
+        )
     if score is not None:
         values.update(
             spam_score=score, classifier_version=classifier_version, explanation=explanation
         )
     result = db.session.execute(
         update(Comment)
-        .where(Comment.id == comment_id, Comment.status == CommentStatus.QUEUED)
+        .where(Comment.id == comment_id, Comment.status == from_status)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
@@ -123,9 +153,10 @@ def transition_queued(
         ModerationEvent(
             comment_id=comment_id,
             actor=actor,
-            from_status=CommentStatus.QUEUED,
+            from_status=from_status,
             to_status=decision.status,
             reason=decision.reason,
+            note=note,
             score=score,
             classifier_version=classifier_version,
             explanation=explanation,
@@ -137,7 +168,7 @@ def transition_queued(
 def hold_for_review(comment_ids: list[int], reason: str) -> list[int]:
     """Give up on automatic classification: move still-queued comments to `pending`."""
     decision = Decision(CommentStatus.PENDING, reason)
-    held = [cid for cid in comment_ids if transition_queued(cid, decision, actor=Actor.RULE)]
+    held = [cid for cid in comment_ids if transition_comment(cid, decision, actor=Actor.RULE)]
     db.session.commit()
     if held:
         logger.error(

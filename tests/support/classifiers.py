@@ -42,6 +42,26 @@ class AlwaysFails:
         raise RuntimeError("classifier exploded")
 
 
+class FixedScores:
+    """A classifier that returns preset scores, to pin the policy's inputs."""
+
+    version = "fixed-1"
+
+    def __init__(self, scores: dict[str, float]):
+        self.scores = scores
+
+    def predict_many(self, texts: Sequence[str]) -> list[Verdict]:
+        return [Verdict(self.scores[t], explanation_of(t)) for t in texts]
+
+    def predict(self, text: str) -> Verdict:
+        return self.predict_many([text])[0]
+
+
+def explanation_of(text: str) -> dict:
+    """The explanation `FixedScores` gives for `text`."""
+    return {"spam": [{"feature": f"word: {text}", "weight": 1.5}], "ham": []}
+
+
 def slow_once() -> Classifier:
     """Factory for CLASSIFIER_BACKEND=tests.support.classifiers:slow_once."""
     return SlowOnce(Path(os.environ[SLOW_MARKER_ENV]))

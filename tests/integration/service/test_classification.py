@@ -5,31 +5,13 @@ from flask import Flask
 from models import Actor, Comment, CommentStatus, ModerationEvent, ModerationMode
 from service.extensions import db
 from service.services import classification
+from tests.support.classifiers import FixedScores, explanation_of
 from tests.support.factories import create_comment, create_site
 from workers.classifier import KeywordClassifier, Verdict
 from workers.classifiers import StaticClassifiers
 
 SPAM = "Guadagna soldi facili con il casino online, clicca qui: bonus gratis!"
 HAM = "Il sindaco ha ragione sul traffico in centro, ma servono più autobus."
-
-
-class FixedScores:
-    """A classifier that returns preset scores, to pin the policy's inputs."""
-
-    version = "fixed-1"
-
-    def __init__(self, scores: dict[str, float]):
-        self.scores = scores
-
-    def predict_many(self, texts: list[str]) -> list[Verdict]:
-        return [Verdict(self.scores[t], explanation_of(t)) for t in texts]
-
-    def predict(self, text: str) -> Verdict:
-        return self.predict_many([text])[0]
-
-
-def explanation_of(text: str) -> dict:
-    return {"spam": [{"feature": f"word: {text}", "weight": 1.5}], "ham": []}
 
 
 def events_of(comment_id: int) -> list[ModerationEvent]:

@@ -7,13 +7,14 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import select
 
-from models import Moderator, Site
+from models import Comment, CommentStatus, Moderator, Site
 from service.extensions import db
 from service.keys import hash_key
 from service.services.classifier_versions import get_active_version, get_version, roll_back
 from service.services.corpus import get_base_corpus
 from service.services.sites import get_site
 from service.services.training import ensure_default_classifier, train_and_store
+from tests.support.factories import create_comment, create_site
 from workers.classifier import load_labelled_file
 
 
@@ -196,3 +197,24 @@ def test_sites_update_refuses_crossed_thresholds(pg_app: Flask) -> None:
     assert result.exit_code != 0
     assert "auto_approve_below <= auto_reject_above" in result.output
     assert get_site("il-quotidiano").auto_approve_below == 0.2
+
+
+def test_rescore_decide_applies_the_policy_to_the_review_queue(app: Flask) -> None:
+    site, other = create_site().site, create_site().site
+    spam = "Casino gratis, soldi facili: clicca qui"  # four keyword hits, score 0.94
+    ham = "Servono più autobus in centro, non più parcheggi."
+    queue = [create_comment(site, body=text, status=CommentStatus.PENDING) for text in (spam, ham)]
+    elsewhere = create_comment(other, body=spam, status=CommentStatus.PENDING)
+    result = app.test_cli_runner().invoke(args=["rescore", "--site", site.slug, "--decide"])
+    assert result.exit_code == 0, result.output
+    assert "re-scored 2 pending comments" in result.output
+    assert "approved: 1  rejected: 1" in result.output
+    assert "re-scoring: 100%" in result.output  # the progress bar (tqdm, on stderr)
+    assert [db.session.get(Comment, c.id).status for c in queue] == ["rejected", "approved"]
+    assert db.session.get(Comment, elsewhere.id).status == "pending"
+
+
+def test_rescore_refuses_an_unknown_site(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["rescore", "--site", "nope"])
+    assert result.exit_code != 0
+    assert "nope" in result.output

@@ -41,8 +41,11 @@ def fetch_queued(comment_ids: list[int]) -> list[Row[Any]]:
 
 
 def fetch_with_policy(*conditions: ColumnElement[bool], limit: int | None = None) -> list[Row[Any]]:
-    """Matching comments' text with their site's policy (what scoring and deciding need),
-    in id order."""
+    """Matching comments' text with their site's policy (what scoring and deciding need).
+
+    With `limit`, the first `limit` of them in id order (a page needs a defined order); without,
+    in no particular order, which spares the classify task a sort.
+    """
     query = (
         select(
             Comment.id,
@@ -54,9 +57,9 @@ def fetch_with_policy(*conditions: ColumnElement[bool], limit: int | None = None
         )
         .join(Site, Site.id == Comment.site_id)
         .where(*conditions)
-        .order_by(Comment.id)
-        .limit(limit)
     )
+    if limit is not None:
+        query = query.order_by(Comment.id).limit(limit)
     return list(db.session.execute(query))
 
 

@@ -25,12 +25,13 @@ from service.extensions import db
 PG_ADMIN_URL = os.environ.get(
     "MODERATO_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
-PG_TEST_DB = "moderato_test"
+# Overridable so that several checkouts can run their suites side by side on one server.
+PG_TEST_DB = os.environ.get("MODERATO_TEST_PG_DB", "moderato_test")
 REDIS_HOST = os.environ.get("MODERATO_TEST_REDIS_HOST", "127.0.0.1")
 REDIS_PORT = int(os.environ.get("MODERATO_TEST_REDIS_PORT", "6379"))
 # Separate Redis databases: API tests publish into one nobody consumes; worker tests use another.
-REDIS_API_DB = 14
-REDIS_WORKER_DB = 15
+REDIS_API_DB = int(os.environ.get("MODERATO_TEST_REDIS_API_DB", "14"))
+REDIS_WORKER_DB = int(os.environ.get("MODERATO_TEST_REDIS_WORKER_DB", "15"))
 
 
 def redis_url(db_number: int, port: int = REDIS_PORT) -> str:

@@ -22,13 +22,17 @@ run: $(STAMP) ## Run web + worker on http://127.0.0.1:8000 (SQLite, file broker,
 test: $(STAMP) ## Run the whole test suite (PostgreSQL and Redis on localhost)
 	$(BIN)/pytest
 
-lint: $(STAMP) ## ruff (lint and format check) and mypy
+test-fast: $(STAMP) ## The suite without the tests that start worker processes (about 30 s)
+	$(BIN)/pytest -m "not worker"
+
+lint: $(STAMP) ## ruff (lint and format check), mypy, and the layer contracts (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(STAMP) ## Classifier and adaptation benchmarks on ../shared/data/youtube-spam
 	$(BIN)/python -m bench.classifier
 	$(BIN)/python -m bench.adaptation
 
-.PHONY: help install run test lint bench
+.PHONY: help install run test test-fast lint bench

@@ -41,13 +41,13 @@ from sklearn.model_selection import train_test_split
 from tqdm import tqdm
 
 from bench.classifier import DEFAULT_DATA, FILES, concat, subset
-from workers.classifier import (
+from classifier import (
     Classifier,
     LabelledData,
     load_labelled_file,
     train_site_classifier,
 )
-from workers.classifier.metrics import score_metrics
+from classifier.metrics import score_metrics
 
 BATCH = 50
 EVAL_FRACTION = 0.3

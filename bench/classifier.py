@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from workers.classifier import load_labelled_file, load_seed_corpus, train_classifier
-from workers.classifier.datasets import LabelledData
-from workers.classifier.metrics import automation_rate, score_metrics
+from classifier import load_labelled_file, load_seed_corpus, train_classifier
+from classifier.datasets import LabelledData
+from classifier.metrics import automation_rate, score_metrics
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data" / "youtube-spam"
@@ -35,7 +35,7 @@ HEADERS = ("acc", "recall", "FPR", "F1", "MCC", "AUC")
 WORKER_CHILD = """
 import sys, time
 from pathlib import Path
-from workers.classifier import SklearnClassifier, load_labelled_file
+from classifier import SklearnClassifier, load_labelled_file
 classifier = SklearnClassifier.from_bytes(Path(sys.argv[1]).read_bytes(), version="bench")
 texts = [t for p in sys.argv[2:] for t in load_labelled_file(p).texts] * 6
 classifier.predict_many(texts[:100])
@@ -48,7 +48,7 @@ print(started, time.time(), len(texts), flush=True)
 RSS_CHILD = """
 import resource, sys
 from pathlib import Path
-from workers.classifier import SklearnClassifier, load_labelled_file
+from classifier import SklearnClassifier, load_labelled_file
 classifier = SklearnClassifier.from_bytes(Path(sys.argv[1]).read_bytes(), version="bench")
 texts = [t for p in sys.argv[2:] for t in load_labelled_file(p).texts]
 classifier.predict_many(texts * 4)

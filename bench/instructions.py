@@ -20,12 +20,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench.classifier import DEFAULT_DATA, FILES, REPO_ROOT, concat
-from workers.classifier import load_labelled_file, train_classifier
+from classifier import load_labelled_file, train_classifier
 
 CHILD = """
 import json, sys
 from pathlib import Path
-from workers.classifier import SklearnClassifier
+from classifier import SklearnClassifier
 classifier = SklearnClassifier.from_bytes(Path(sys.argv[1]).read_bytes(), version="bench")
 texts = json.loads(Path(sys.argv[2]).read_text())
 classifier.predict_many(texts[:20])  # first-call imports and caches, in both runs

@@ -9,14 +9,15 @@ from models.classifier_version import (
     TrainingExample,
     TrainingRun,
 )
-from models.comment import Actor, Comment, CommentStatus, ModerationEvent
-from models.site import ModerationMode, Moderator, Site, moderator_sites
+from models.comment import QUEUE_SCORE, ActorKind, Comment, CommentStatus, ModerationEvent
+from models.site import ModerationMode, Moderator, PolicyDefaults, Site, moderator_sites
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 __all__ = [
     "MIGRATIONS_DIR",
-    "Actor",
+    "QUEUE_SCORE",
+    "ActorKind",
     "Base",
     "ClassifierActivation",
     "ClassifierVersion",
@@ -25,6 +26,7 @@ __all__ = [
     "ModerationEvent",
     "ModerationMode",
     "Moderator",
+    "PolicyDefaults",
     "Site",
     "TrainingExample",
     "TrainingRun",

@@ -16,6 +16,14 @@ class ModerationMode:
     ALL = (POST, PRE)
 
 
+class PolicyDefaults:
+    """A new site's policy, named once: the CLI, the service and the tables all read it."""
+
+    AUTO_REJECT_ABOVE = 0.9
+    AUTO_APPROVE_BELOW = 0.2
+    MODERATION_MODE = ModerationMode.POST
+
+
 moderator_sites = Table(
     "moderator_sites",
     Base.metadata,
@@ -35,9 +43,13 @@ class Site(Base):
     # Keys are stored only as SHA-256 digests; the prefix lets an operator recognise one.
     api_key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     api_key_prefix: Mapped[str] = mapped_column(String(16))
-    auto_reject_above: Mapped[float] = mapped_column(Float, default=0.9)
-    auto_approve_below: Mapped[float] = mapped_column(Float, default=0.2)
-    moderation_mode: Mapped[str] = mapped_column(String(8), default=ModerationMode.POST)
+    auto_reject_above: Mapped[float] = mapped_column(
+        Float, default=PolicyDefaults.AUTO_REJECT_ABOVE
+    )
+    auto_approve_below: Mapped[float] = mapped_column(
+        Float, default=PolicyDefaults.AUTO_APPROVE_BELOW
+    )
+    moderation_mode: Mapped[str] = mapped_column(String(8), default=PolicyDefaults.MODERATION_MODE)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     moderators: Mapped[list["Moderator"]] = relationship(

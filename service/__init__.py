@@ -11,13 +11,16 @@ from service.extensions import db, migrate
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the app: configuration, extensions, blueprints, errors, commands."""
+    """Build the app: configuration, extensions, blueprints, errors.
+
+    The `moderato` commands are attached by `service.cli`, not here, so a web process never
+    imports what they need (scikit-learn, SciPy, matplotlib).
+    """
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
-    register_commands(app)
     configure_logging(app)
     return app
 
@@ -32,13 +35,15 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind the database, migrations and Celery to this app."""
+    """Bind the database, migrations, Celery and the key cache to this app."""
     # Importing the tables registers them on the metadata before anything uses it.
-    import models  # noqa: F401
+    import models
+    from service.api import auth
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(models.MIGRATIONS_DIR))
     celery_init_app(app)
+    auth.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -52,14 +57,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_error_handlers(app: Flask) -> None:
     """One JSON error shape for every failure."""
-    from service.errors import register_error_handlers as register
-
-    register(app)
-
-
-def register_commands(app: Flask) -> None:
-    """The `moderato` command groups."""
-    from service.commands import register_commands as register
+    from service.api.errors import register_error_handlers as register
 
     register(app)
 

@@ -1,12 +1,51 @@
-"""The `moderato` command: Flask's CLI with the app factory built in."""
+"""The `moderato` command: Flask's CLI with the app factory built in.
 
+Sub-commands are imported only when they are named (click's "lazily loading subcommands"
+pattern), so that `create_app()`, which every web process calls, never pays for the commands'
+imports: training and evaluation pull in scikit-learn, SciPy and matplotlib.
+"""
+
+from importlib import import_module
+from typing import Any
+
+import click
 from flask.cli import FlaskGroup
 
 from service import create_app
 
-main = FlaskGroup(
+# name -> "module:attribute" of the click command or group
+COMMANDS = {
+    "sites": "service.commands.operators:sites_group",
+    "moderators": "service.commands.operators:moderators_group",
+    "train": "service.commands.classifier:train",
+    "classifier": "service.commands.classifier:classifier_group",
+    "evaluate": "service.commands.classifier:evaluate",
+    "rescore": "service.commands.classifier:rescore",
+    "thresholds": "service.commands.classifier:thresholds_group",
+    "corpus": "service.commands.classifier:corpus_group",
+    "serve": "service.commands.processes:serve",
+    "web": "service.commands.processes:web",
+    "worker": "service.commands.processes:worker",
+    "beat": "service.commands.processes:beat",
+}
+
+
+class LazyFlaskGroup(FlaskGroup):
+    """A FlaskGroup whose own commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> Any:
+        if cmd_name in COMMANDS:
+            module_name, _, attribute = COMMANDS[cmd_name].partition(":")
+            return getattr(import_module(module_name), attribute)
+        return super().get_command(ctx, cmd_name)
+
+
+main = LazyFlaskGroup(
     create_app=create_app,
     help="Moderato: comment moderation service. Processes: serve (development), web, worker "
     "and beat (production). Set-up: db upgrade, sites, moderators. Classifier: train, "
-    "classifier, evaluate, rescore, thresholds.",
+    "classifier, evaluate, rescore, thresholds, corpus.",
 )

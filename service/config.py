@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from workers.queues import Queues
+from service.names import Queues, TaskNames
 
 ENV_PREFIX = "MODERATO"
 
@@ -17,6 +17,8 @@ class Config:
     """Defaults: the embedded set-up (SQLite and a file-system broker), no server needed."""
 
     SECRET_KEY = None  # no sessions or cookies yet; API keys are the only credentials
+    # How long a process may use a key it resolved before looking it up again.
+    KEY_CACHE_SECONDS = 10.0
     MAX_CONTENT_LENGTH = 64 * 1024  # the contract: bodies over 64 KiB get a 413
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
 
@@ -94,17 +96,17 @@ def celery_settings(config: dict[str, Any], data_dir: Path) -> dict[str, Any]:
         },
         "beat_schedule": {
             "sweep-queued-comments": {
-                "task": "maintenance.sweep_queued_comments",
+                "task": TaskNames.SWEEP_QUEUED_COMMENTS,
                 "schedule": float(config["SWEEP_INTERVAL_SECONDS"]),
             },
             "retrain-site-classifiers": {
-                "task": "maintenance.retrain_site_classifiers",
+                "task": TaskNames.RETRAIN_SITE_CLASSIFIERS,
                 "schedule": float(config["RETRAIN_INTERVAL_SECONDS"]),
             },
         },
         "beat_schedule_filename": str(data_dir / "celerybeat-schedule"),
         "worker_hijack_root_logger": False,
-        "imports": ["workers.tasks"],
+        # The worker entry point imports workers.tasks itself; the web process never does.
     }
     if broker_url.startswith("filesystem://"):
         settings["broker_transport_options"] = filesystem_broker_options(data_dir)

@@ -1,21 +1,12 @@
-"""Domain exceptions and the one JSON error shape: {"error": {"code", "message", "fields"}}."""
-
-import logging
-from typing import Any
-
-from flask import Flask, Response, jsonify
-from marshmallow import ValidationError
-from werkzeug.exceptions import HTTPException
-
-logger = logging.getLogger(__name__)
+"""Domain errors. They carry a stable code and a message, never an HTTP status: each entry
+point (the JSON API, the CLI, later the web UI and the Akismet endpoint) maps them itself."""
 
 
-class ApiError(Exception):
-    """An error with a stable code that the client can act on."""
+class DomainError(Exception):
+    """An error with a stable code that a caller can act on."""
 
-    status = 400
-    code = "bad_request"
-    message = "The request could not be understood."
+    code = "error"
+    message = "The request could not be carried out."
 
     def __init__(self, message: str | None = None, *, fields: dict[str, str] | None = None):
         super().__init__(message or self.message)
@@ -23,108 +14,42 @@ class ApiError(Exception):
         self.fields = fields or {}
 
 
-class Unauthorized(ApiError):
-    status, code, message = 401, "unauthorized", "A valid bearer key is required."
+class Unauthenticated(DomainError):
+    code, message = "unauthorized", "A valid key is required."
 
 
-class Forbidden(ApiError):
-    status, code, message = 403, "forbidden", "This key is not allowed here."
+class Forbidden(DomainError):
+    code, message = "forbidden", "This key is not allowed here."
 
 
-class NotFound(ApiError):
-    status, code, message = 404, "not_found", "No such resource."
+class NotFound(DomainError):
+    code, message = "not_found", "No such resource."
 
 
 class CommentNotFound(NotFound):
     message = "No such comment."
 
 
-class InvalidTransition(ApiError):
-    status, code, message = 409, "invalid_transition", "The comment is already in that state."
+class Conflict(DomainError):
+    """The request clashes with the current state of things."""
+
+    code, message = "conflict", "The request conflicts with the current state."
 
 
-class PreconditionFailed(ApiError):
-    status, code = 412, "precondition_failed"
+class InvalidTransition(Conflict):
+    code, message = "invalid_transition", "The comment is already in that state."
+
+
+class AlreadyExists(Conflict):
+    code, message = "already_exists", "That name is taken."
+
+
+class StaleVersion(DomainError):
+    """The caller's copy is out of date (a stale If-Match)."""
+
+    code = "precondition_failed"
     message = "The comment has changed since you read it (If-Match is stale)."
 
 
-class InvalidInput(ApiError):
-    status, code, message = 422, "validation_failed", "The request has invalid fields."
-
-
-class MalformedJson(ApiError):
-    status, code, message = 400, "malformed_json", "The request body is not valid JSON."
-
-
-class NotJson(ApiError):
-    status, code, message = 415, "unsupported_media_type", "Send JSON (application/json)."
-
-
-# Codes for the HTTP errors Werkzeug raises itself (routing, size limits, methods).
-HTTP_CODES = {
-    400: "bad_request",
-    404: "not_found",
-    405: "method_not_allowed",
-    413: "payload_too_large",
-    415: "unsupported_media_type",
-    429: "rate_limited",
-}
-HTTP_MESSAGES = {
-    404: "No such resource.",
-    405: "This method is not allowed on this resource.",
-    413: "The request body is larger than 64 KiB.",
-}
-
-
-def error_response(
-    status: int, code: str, message: str, fields: dict[str, Any] | None = None
-) -> tuple[Response, int]:
-    """Render the error shape every client sees."""
-    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
-    return jsonify(body), status
-
-
-def flatten_messages(messages: Any) -> dict[str, str]:
-    """One message per field, from marshmallow's lists and nested dicts."""
-    if not isinstance(messages, dict):
-        return {"_schema": first_message(messages)}
-    return {str(field): first_message(value) for field, value in messages.items()}
-
-
-def first_message(value: Any) -> str:
-    """The first human-readable message in a marshmallow error value."""
-    while isinstance(value, list | dict) and value:
-        value = value[0] if isinstance(value, list) else next(iter(value.values()))
-    return str(value)
-
-
-def register_error_handlers(app: Flask) -> None:
-    """Map every exception to the error shape; unexpected ones never leak their text."""
-
-    @app.errorhandler(ApiError)
-    def handle_api_error(error: ApiError) -> tuple[Response, int]:
-        response, status = error_response(error.status, error.code, error.message, error.fields)
-        if isinstance(error, Unauthorized):
-            response.headers["WWW-Authenticate"] = "Bearer"
-        return response, status
-
-    @app.errorhandler(ValidationError)
-    def handle_validation_error(error: ValidationError) -> tuple[Response, int]:
-        fields = flatten_messages(error.messages)
-        return error_response(422, InvalidInput.code, InvalidInput.message, fields)
-
-    @app.errorhandler(HTTPException)
-    def handle_http_exception(error: HTTPException) -> tuple[Response, int]:
-        status = error.code or 500
-        code = HTTP_CODES.get(status, "http_error")
-        message = HTTP_MESSAGES.get(status, error.description or "HTTP error.")
-        response, status = error_response(status, code, message)
-        valid_methods = getattr(error, "valid_methods", None)
-        if valid_methods:
-            response.headers["Allow"] = ", ".join(valid_methods)
-        return response, status
-
-    @app.errorhandler(Exception)
-    def handle_unexpected(error: Exception) -> tuple[Response, int]:
-        logger.error("Unhandled error while serving a request")
-        return error_response(500, "internal_error", "An internal error occurred.")
+class InvalidInput(DomainError):
+    code, message = "validation_failed", "The request has invalid fields."

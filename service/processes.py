@@ -4,7 +4,7 @@ import sys
 
 from flask import Flask
 
-from workers.queues import Queues
+from service.names import Queues
 
 
 def worker_command(

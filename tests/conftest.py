@@ -55,17 +55,17 @@ def pg_app(app_factory: dict[str, Flask]) -> Iterator[Flask]:
 
 def use_app(flask_app: Flask) -> Iterator[Flask]:
     """Make `flask_app` (and its Celery app) current and its tables empty."""
-    import workers.classifiers
+    import service.learning.classifiers
 
     celery = flask_app.extensions["celery"]
     celery.set_current()
     celery.set_default()
-    workers.classifiers._source = None  # the process-wide classifier belongs to one app
+    service.learning.classifiers._source = None  # the process-wide classifier belongs to one app
     with flask_app.app_context():
         backends.clean_database()
         yield flask_app
         backends.clean_database()
-    workers.classifiers._source = None
+    service.learning.classifiers._source = None
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
-"""Worker entry point: `celery -A workers.celery_app worker`."""
+"""Worker entry point: `celery -A workers.celery_app worker` (and `beat`)."""
 
 from celery.signals import worker_process_init
 
+import workers.tasks  # noqa: F401 - registers the tasks on the app
 from service import create_app
 from service.extensions import db
 

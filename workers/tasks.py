@@ -1,12 +1,14 @@
-"""Celery tasks. Thin: they take ids and call the service layer."""
+"""Celery tasks. Thin: they take ids, call one service function, and handle retries."""
 
 import logging
 from typing import Any
 
 from celery import Task, shared_task
 
-from service.services import classification, retraining, sweep
-from workers.classifiers import get_classifiers
+from service.learning import retraining
+from service.learning.classifiers import get_classifiers
+from service.moderation import classify, sweep
+from service.names import TaskNames
 
 logger = logging.getLogger(__name__)
 
@@ -21,35 +23,36 @@ CLASSIFY_OPTIONS: dict[str, Any] = {
 }
 
 
-@shared_task(name="moderation.classify_comment", **CLASSIFY_OPTIONS)
-def classify_comment(self: Task, comment_id: int) -> None:
-    """Classify one comment and decide it."""
-    run_classification(self, [comment_id])
-
-
-@shared_task(name="moderation.classify_comments", **CLASSIFY_OPTIONS)
+@shared_task(name=TaskNames.CLASSIFY_COMMENTS, **CLASSIFY_OPTIONS)
 def classify_comments(self: Task, comment_ids: list[int]) -> None:
-    """Classify several comments in one vectorised call and decide them."""
+    """Classify comments in one vectorised call and decide them."""
     run_classification(self, comment_ids)
 
 
-@shared_task(name="maintenance.sweep_queued_comments", ignore_result=True)
+@shared_task(name=TaskNames.SWEEP_QUEUED_COMMENTS, ignore_result=True)
 def sweep_queued_comments() -> None:
     """Send comments stuck in `queued` to the workers again (run by beat)."""
     sweep.sweep_queued_comments()
 
 
-@shared_task(name="maintenance.retrain_site_classifiers", ignore_result=True)
+@shared_task(name=TaskNames.RETRAIN_SITE_CLASSIFIERS, ignore_result=True)
 def retrain_site_classifiers() -> None:
-    """Retrain, and promote if no worse, the classifier of every site with new labels."""
-    for site in retraining.sites_due_for_retraining():
-        retraining.retrain_site_classifier(site)
+    """Start one retraining task per site with new labels, so one failing site does not stop
+    the others (run by beat)."""
+    for site_id in retraining.site_ids_due_for_retraining():
+        retrain_site_classifier.delay(site_id)
+
+
+@shared_task(name=TaskNames.RETRAIN_SITE_CLASSIFIER, ignore_result=True)
+def retrain_site_classifier(site_id: int) -> None:
+    """Retrain one site's classifier and promote the candidate if it is no worse."""
+    retraining.retrain_site_classifier_by_id(site_id)
 
 
 def run_classification(task: Task, comment_ids: list[int]) -> None:
     """Classify with bounded retries; when they run out, a human decides."""
     try:
-        classification.classify_comments(comment_ids, get_classifiers())
+        classify.classify_comments(comment_ids, get_classifiers())
     except Exception as error:
         # Deliberately broad: whatever went wrong, the comment must end in a defined state.
         retries = task.request.retries
@@ -59,7 +62,7 @@ def run_classification(task: Task, comment_ids: list[int]) -> None:
                 retries + 1,
                 extra={"comment_ids": comment_ids},
             )
-            classification.hold_for_review(comment_ids, reason="classification_failed")
+            classify.give_up_on(comment_ids, reason="classification_failed")
             return
         logger.warning(
             "Classification failed (%s); retry %d of %d",

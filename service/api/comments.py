@@ -2,11 +2,11 @@
 
 from flask import Blueprint, Response
 
+from service.api.auth import current_principal, current_site, require
 from service.api.requests import json_body, query_args
 from service.api.responses import comment_response, page_response
-from service.auth import current_principal, current_site, require
-from service.schemas import comment_create_schema, load_or_raise, page_args_schema
-from service.services import intake
+from service.api.schemas import comment_create_schema, load_or_raise, page_args_schema
+from service.moderation import intake
 
 bp = Blueprint("comments", __name__)
 

@@ -6,7 +6,7 @@ from typing import Any
 from flask import Blueprint, current_app
 from sqlalchemy import text
 
-from service.errors import error_response
+from service.api.errors import error_response
 from service.extensions import db
 
 logger = logging.getLogger(__name__)

@@ -2,17 +2,17 @@
 
 from flask import Blueprint, Response
 
+from service.api.auth import current_moderator, current_principal, require
 from service.api.requests import expected_version, json_body, query_args
 from service.api.responses import comment_response, page_response
-from service.auth import current_moderator, current_principal, require
-from service.schemas import (
+from service.api.schemas import (
     decision_schema,
     events_schema,
     load_or_raise,
     queue_args_schema,
     rejection_schema,
 )
-from service.services import moderation
+from service.moderation import queue as moderation
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 

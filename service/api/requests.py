@@ -5,8 +5,8 @@ from typing import Any
 
 from flask import request
 
-from models import Comment
-from service.errors import MalformedJson, NotJson
+from service.api.errors import MalformedJson, NotJson
+from service.api.responses_types import CommentLike
 
 
 def json_body(*, required: bool = True) -> Any:
@@ -30,7 +30,7 @@ def query_args() -> dict[str, str]:
     return request.args.to_dict(flat=True)
 
 
-def etag_for(comment: Comment) -> str:
+def etag_for(comment: CommentLike) -> str:
     """The entity tag of a comment's current version."""
     return f"{comment.id}-{comment.version}"
 

@@ -4,20 +4,20 @@ from typing import Any
 
 from flask import Response, jsonify, url_for
 
-from models import Comment
+from service.accounts.auth import Principal
 from service.api.requests import etag_for
-from service.auth import Principal
-from service.pagination import Page
-from service.schemas import (
+from service.api.responses_types import CommentLike
+from service.api.schemas import (
     comment_schema,
     comments_schema,
     moderator_comment_schema,
     moderator_comments_schema,
 )
+from service.pagination import Page
 
 
 def comment_response(
-    comment: Comment, principal: Principal, status: int = 200, *, location: bool = False
+    comment: CommentLike, principal: Principal, status: int = 200, *, location: bool = False
 ) -> tuple[Response, int]:
     """One comment, as this caller may see it, with its ETag."""
     schema = moderator_comment_schema if principal.moderator is not None else comment_schema

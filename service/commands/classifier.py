@@ -8,11 +8,13 @@ from typing import Any
 import click
 from flask.cli import with_appcontext
 
+from classifier import download_corpus
 from models import Site
-from service.errors import ApiError
-from service.services import classifier_versions as versions
-from service.services import evaluation, rescoring, retraining, sites, thresholds, training
-from workers.classifiers import get_classifiers
+from service.accounts import sites
+from service.errors import DomainError
+from service.learning import evaluation, retraining, thresholds, training, versions
+from service.learning.classifiers import get_classifiers
+from service.moderation import rescore as rescoring
 
 DATA_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -25,7 +27,7 @@ def site_option(help_text: str) -> Any:
             return None
         try:
             return sites.get_site(slug)
-        except ApiError as error:
+        except DomainError as error:
             raise click.BadParameter(error.message) from error
 
     return click.option("--site", "site", callback=resolve, metavar="SLUG", help=help_text)
@@ -95,8 +97,8 @@ def list_versions() -> None:
 def activate(version: str, site: Site | None) -> None:
     """Put VERSION in force; workers pick it up without a restart."""
     try:
-        versions.activate_version(versions.get_version(version), site=site, actor="cli")
-    except ApiError as error:
+        versions.activate(version, site=site, actor="cli")
+    except DomainError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"active for {site.slug if site else 'all sites'}: {version}")
 
@@ -108,7 +110,7 @@ def rollback(site: Site | None) -> None:
     """Undo the latest activation; the version in force before it is back."""
     try:
         active = versions.roll_back(site=site)
-    except ApiError as error:
+    except DomainError as error:
         raise click.ClickException(error.message) from error
     click.echo(
         f"active for {site.slug if site else 'all sites'}: {active.version if active else '-'}"
@@ -180,7 +182,7 @@ def suggest(site: Site | None, max_false_positive: float, max_missed_spam: float
         s = thresholds.suggest_thresholds(
             site, max_false_positive=max_false_positive, max_missed_spam=max_missed_spam
         )
-    except ApiError as error:
+    except DomainError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"auto_reject_above: {s.auto_reject_above:.2f}")
     click.echo(f"auto_approve_below: {s.auto_approve_below:.2f}")
@@ -189,3 +191,24 @@ def suggest(site: Site | None, max_false_positive: float, max_missed_spam: float
         f"legitimate ones auto-rejected, {s.missed_spam_rate:.1%} of rejected ones "
         f"auto-approved, {s.automated_share:.1%} decided without a human"
     )
+
+
+@click.group("corpus")
+def corpus_group() -> None:
+    """Labelled corpora for training."""
+
+
+@corpus_group.command("download")
+@click.argument("url")
+@click.option(
+    "--to", "folder", type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data"), show_default=True, help="Folder to save the files in.",
+)  # fmt: skip
+def download(url: str, folder: Path) -> None:
+    """Fetch a public labelled corpus (a CSV, or a zip of CSVs) from URL into a folder, for
+    `moderato train --data FILE`. Nothing is vendored; this needs a network."""
+    try:
+        path = download_corpus(url, folder)
+    except (OSError, ValueError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"saved: {path}")

@@ -3,9 +3,9 @@
 import click
 from flask.cli import with_appcontext
 
-from models import ModerationMode, Site
-from service.errors import ApiError
-from service.services import sites
+from models import ModerationMode, PolicyDefaults, Site
+from service.accounts import moderators, sites
+from service.errors import DomainError
 
 
 @click.group("sites")
@@ -16,9 +16,13 @@ def sites_group() -> None:
 @sites_group.command("create")
 @click.argument("name")
 @click.option("--slug", help="URL-safe identifier; derived from NAME if omitted.")
-@click.option("--mode", type=click.Choice(ModerationMode.ALL), default=ModerationMode.POST)
-@click.option("--reject-above", type=click.FloatRange(0, 1), default=0.9, show_default=True)
-@click.option("--approve-below", type=click.FloatRange(0, 1), default=0.2, show_default=True)
+@click.option(
+    "--mode", type=click.Choice(ModerationMode.ALL), default=PolicyDefaults.MODERATION_MODE
+)
+@click.option("--reject-above", type=click.FloatRange(0, 1),
+              default=PolicyDefaults.AUTO_REJECT_ABOVE, show_default=True)  # fmt: skip
+@click.option("--approve-below", type=click.FloatRange(0, 1),
+              default=PolicyDefaults.AUTO_APPROVE_BELOW, show_default=True)  # fmt: skip
 @with_appcontext
 def create_site(
     name: str, slug: str | None, mode: str, reject_above: float, approve_below: float
@@ -29,8 +33,8 @@ def create_site(
             name, slug=slug, moderation_mode=mode,
             auto_reject_above=reject_above, auto_approve_below=approve_below,
         )  # fmt: skip
-    except (ApiError, ValueError) as error:
-        raise click.ClickException(str(error)) from error
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
     click.echo(f"site: {new.site.slug}")
     click.echo(f"api key: {new.api_key}")
     click.echo("Store the key now: only its hash is kept.")
@@ -51,8 +55,8 @@ def update_site(
             slug, moderation_mode=mode,
             auto_reject_above=reject_above, auto_approve_below=approve_below,
         )  # fmt: skip
-    except (ApiError, ValueError) as error:
-        raise click.ClickException(str(error)) from error
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
     click.echo(describe(site))
 
 
@@ -85,8 +89,8 @@ def moderators_group() -> None:
 def create_moderator(name: str, site_slugs: tuple[str, ...]) -> None:
     """Create a moderator of one or more sites and print their token (shown only once)."""
     try:
-        new = sites.create_moderator(name, list(site_slugs))
-    except ApiError as error:
+        new = moderators.create_moderator(name, list(site_slugs))
+    except DomainError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"moderator: {new.moderator.name} (sites: {', '.join(site_slugs)})")
     click.echo(f"token: {new.token}")

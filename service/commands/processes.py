@@ -11,8 +11,9 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from werkzeug.serving import run_simple
 
+from service.accounts import bootstrap
+from service.learning import training
 from service.processes import beat_command, web_command, worker_command
-from service.services import bootstrap, training
 
 
 @click.command("serve")

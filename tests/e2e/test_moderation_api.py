@@ -2,11 +2,11 @@
 
 from flask.testing import FlaskClient
 
+from classifier import KeywordClassifier
 from models import CommentStatus
-from service.services import classification
+from service.learning.classifiers import StaticClassifiers
+from service.moderation import classify as classification
 from tests.support.factories import bearer, create_comment, create_moderator, create_site
-from workers.classifier import KeywordClassifier
-from workers.classifiers import StaticClassifiers
 
 
 def queue(client: FlaskClient, token: str, **query: object) -> dict:

@@ -5,7 +5,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from workers.classifier import Classifier, KeywordClassifier, Verdict
+from classifier import Classifier, KeywordClassifier, Verdict
 
 SLOW_MARKER_ENV = "MODERATO_TEST_SLOW_MARKER"
 

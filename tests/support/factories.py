@@ -3,10 +3,11 @@
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from models import Comment, CommentStatus, Site
+from models import ActorKind, Comment, CommentStatus, Site
+from service.accounts import moderators, sites
+from service.accounts.moderators import NewModerator
+from service.accounts.sites import NewSite
 from service.extensions import db
-from service.services import sites
-from service.services.sites import NewModerator, NewSite
 
 _counter = iter(range(1, 1_000_000))
 
@@ -19,7 +20,7 @@ def create_site(name: str | None = None, **options: Any) -> NewSite:
 def create_moderator(site: Site | list[Site], name: str | None = None) -> NewModerator:
     """A moderator of one or more sites, with their token."""
     site_list = site if isinstance(site, list) else [site]
-    return sites.create_moderator(
+    return moderators.create_moderator(
         name or f"moderator-{next(_counter)}", [s.slug for s in site_list]
     )
 
@@ -75,6 +76,7 @@ def create_decided_comments(
             body=text,
             status=CommentStatus.REJECTED if label else CommentStatus.APPROVED,
             decided_by=moderator,
+            decided_by_kind=ActorKind.MODERATOR,
             decided_at=start + timedelta(minutes=number),
         )
         for number, (text, label) in enumerate(labelled)

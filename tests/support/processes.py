@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from workers.queues import Queues
+from service.names import Queues
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from service.services.training import ensure_default_classifier
+from service.learning.training import ensure_default_classifier
 from tests.support import backends
 from tests.support.processes import ManagedProcess, start_worker, worker_env
 

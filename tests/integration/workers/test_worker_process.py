@@ -7,8 +7,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from service.services.classifier_versions import activate_version, roll_back
-from service.services.training import train_and_store
+from classifier import LabelledData
+from service.learning.training import train_and_store
+from service.learning.versions import activate_version, roll_back
 from tests.conftest import use_app
 from tests.integration.workers.conftest import make_pg_app, start_pg_worker
 from tests.support.backends import REDIS_WORKER_DB, dispose_app, redis_url
@@ -20,7 +21,6 @@ from tests.support.factories import (
     wait_decided,
 )
 from tests.support.processes import ManagedProcess, wait_for
-from workers.classifier import LabelledData
 
 pytestmark = pytest.mark.worker
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from service import create_app
 from service.config import normalise_database_url
-from workers.queues import Queues
+from service.names import Queues
 
 
 def test_platform_style_postgres_urls_use_psycopg() -> None:

@@ -1,0 +1,170 @@
+"""`SklearnClassifier`: a fitted feature pipeline plus a calibrated linear classifier."""
+
+import gc
+import logging
+import pickle
+import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+import numpy as np
+import sklearn
+from sklearn.pipeline import Pipeline
+
+from classifier.features import (
+    FEATURES_VERSION,
+    FeatureTransform,
+    feature_baseline,
+    feature_names,
+)
+from classifier.interface import Verdict
+from classifier.linear import LinearEnsemble
+
+logger = logging.getLogger(__name__)
+
+# Bytes start with this tag, so a wrong blob fails with a clear message, not an unpickling error.
+_MAGIC = b"moderato-classifier:1\n"
+_TOP_FEATURES = 5
+# Scoring works on arrays with one entry per character and per feature of the whole batch;
+# chunks keep that memory bounded (a worker stays under its RSS budget whatever the batch)
+# while staying large enough that per-call overhead does not matter.
+CHUNK_SIZE = 500
+_DECIMALS = 4
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while a batch is scored.
+
+    Scoring allocates thousands of short-lived lists and dicts per chunk, so the collector runs
+    over and over, and its older-generation passes walk every long-lived object in the worker.
+    None of those allocations forms a cycle: reference counting frees them all, and the passes
+    find nothing. Pausing it cut batch scoring time by about 5 %. Anything cyclic made meanwhile
+    (by another thread, say) is collected as usual once the collector is back on.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class SklearnClassifier:
+    """A trained classifier version; scores texts and explains each score."""
+
+    def __init__(self, pipeline: Pipeline, version: str = "unversioned") -> None:
+        self.pipeline = pipeline
+        self.version = version
+        self._features = pipeline[:-1]
+        self._transform = FeatureTransform(self._features)
+        self._ensemble = LinearEnsemble.from_calibrated(pipeline[-1])
+        self._weights = self._ensemble.log_odds_weights()
+        self._baseline = feature_baseline(self._features)
+        self._names = np.array(feature_names(self._features), dtype=object)
+
+    def predict_many(self, texts: Sequence[str]) -> list[Verdict]:
+        """Score a batch of texts, vectorised in chunks of CHUNK_SIZE."""
+        texts = list(texts)
+        verdicts = []
+        with _cyclic_gc_paused():
+            for start in range(0, len(texts), CHUNK_SIZE):
+                verdicts += self._predict_chunk(texts[start : start + CHUNK_SIZE])
+        return verdicts
+
+    def _predict_chunk(self, texts: list[str]) -> list[Verdict]:
+        matrix = self._transform(texts)
+        scores = self._ensemble.spam_probability(matrix).tolist()
+        columns = matrix.indices
+        # Rounded once for the whole batch; a contribution that rounds to 0 is never listed.
+        contributions = np.round(
+            (matrix.data - self._baseline[columns]) * self._weights[columns], _DECIMALS
+        )
+        explanations = self._explain(matrix.indptr, columns, contributions)
+        return [
+            Verdict(score=score, explanation=explanation)
+            for score, explanation in zip(scores, explanations, strict=True)
+        ]
+
+    def predict(self, text: str) -> Verdict:
+        """Score one text."""
+        return self.predict_many([text])[0]
+
+    def _explain(self, indptr: np.ndarray, columns: np.ndarray, contributions: np.ndarray) -> list:
+        """Return each row's strongest spam and ham features, for the whole batch at once.
+
+        A loop of small numpy calls per row cost as much as computing the features; here one
+        argsort orders every row's cells and the top five of each side are picked as arrays.
+        """
+        n_rows = len(indptr) - 1
+        if not len(columns):
+            return [{"spam": [], "ham": []} for _ in range(n_rows)]
+        rows = np.repeat(np.arange(n_rows), np.diff(indptr))
+        # Row number plus a value squeezed into (0.4, 3.6) by arctan: rows stay apart and each
+        # row's cells come out in ascending order of contribution; "stable" breaks ties by
+        # column, so a comment is explained the same alone or in a batch.
+        order = np.argsort(rows * 4.0 + np.arctan(contributions) + 2.0, kind="stable")
+        rank = np.arange(_TOP_FEATURES)
+        start, end = indptr[:-1, None], indptr[1:, None]
+        sides = []
+        for positions, inside, sign in ((end - 1 - rank, end - 1 - rank >= start, 1),
+                                        (start + rank, start + rank < end, -1)):  # fmt: skip
+            cells = order[np.where(inside, positions, 0)]
+            values = contributions[cells]
+            # Sorted, so the wanted cells are a prefix of each row.
+            wanted = inside & (values * sign > 0)
+            items = [
+                {"feature": name, "weight": weight}
+                for name, weight in zip(
+                    self._names[columns[cells[wanted]]].tolist(),
+                    values[wanted].tolist(),
+                    strict=True,
+                )
+            ]
+            ends = np.cumsum(wanted.sum(axis=1)).tolist()
+            sides.append([items[a:b] for a, b in zip([0, *ends], ends, strict=False)])
+        return [{"spam": spam, "ham": ham} for spam, ham in zip(*sides, strict=True)]
+
+    def to_bytes(self) -> bytes:
+        """Serialise the fitted pipeline (not the version, which belongs to the database row)."""
+        payload = {
+            "sklearn_version": sklearn.__version__,
+            "features_version": FEATURES_VERSION,
+            "pipeline": self.pipeline,
+        }
+        return _MAGIC + zlib.compress(pickle.dumps(payload, protocol=5))
+
+    @classmethod
+    def from_bytes(cls, data: bytes, version: str = "unversioned") -> "SklearnClassifier":
+        """Load a classifier written by `to_bytes`; raise ValueError for anything else."""
+        if not data.startswith(_MAGIC):
+            raise ValueError("not a Moderato classifier artefact (missing header)")
+        try:
+            raw = zlib.decompress(data[len(_MAGIC) :])
+        except zlib.error as error:
+            raise ValueError("corrupt Moderato classifier artefact") from error
+        # Pickle runs code on load; these bytes come only from our own training job via our
+        # own database, never from users, which is why unpickling them is acceptable.
+        payload = pickle.loads(raw)  # noqa: S301
+        if not isinstance(payload, dict) or not isinstance(payload.get("pipeline"), Pipeline):
+            raise ValueError("Moderato classifier artefact does not hold a pipeline")
+        if payload.get("sklearn_version") != sklearn.__version__:
+            # Pickles are only guaranteed within one scikit-learn version: say so, keep going.
+            logger.warning(
+                "Classifier %s was trained with scikit-learn %s, running %s; retrain it",
+                version,
+                payload.get("sklearn_version"),
+                sklearn.__version__,
+            )
+        if payload.get("features_version") != FEATURES_VERSION:
+            # The vocabulary was fitted by older token code: the tokens it sees now may differ
+            # from the ones it learnt, so its scores are no longer what was measured.
+            logger.warning(
+                "Classifier %s was trained with feature code version %s, running %s; retrain it "
+                "(moderato train --base, then --site for sites with their own version)",
+                version,
+                payload.get("features_version", "1-3"),
+                FEATURES_VERSION,
+            )
+        return cls(payload["pipeline"], version=version)

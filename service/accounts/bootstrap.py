@@ -1,0 +1,34 @@
+"""First start of the embedded set-up: a demo site and moderator on an empty database."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from models import Site
+from service.accounts.moderators import create_moderator
+from service.accounts.sites import create_site
+from service.extensions import db
+
+DEMO_SITE_NAME = "Demo Gazette"
+DEMO_MODERATOR = "demo-moderator"
+
+
+@dataclass(frozen=True)
+class DemoCredentials:
+    """Keys of the demo site and moderator; printed once, never stored in clear."""
+
+    site_slug: str
+    site_key: str
+    moderator_name: str
+    moderator_token: str
+
+
+def create_demo_if_empty() -> DemoCredentials | None:
+    """Create the demo site and its moderator if there are no sites at all."""
+    if db.session.scalar(select(func.count(Site.id))):
+        return None
+    new_site = create_site(DEMO_SITE_NAME)
+    new_moderator = create_moderator(DEMO_MODERATOR, [new_site.site.slug])
+    return DemoCredentials(
+        new_site.site.slug, new_site.api_key, DEMO_MODERATOR, new_moderator.token
+    )

@@ -1,0 +1,111 @@
+"""Creating and changing sites. Keys are returned once and stored only as hashes."""
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from models import ModerationMode, PolicyDefaults, Site
+from service.accounts.keys import SITE_KEY_PREFIX, display_prefix, generate_key, hash_key
+from service.errors import AlreadyExists, InvalidInput, NotFound
+from service.extensions import db
+
+logger = logging.getLogger(__name__)
+
+
+class SiteNotFound(NotFound):
+    message = "No such site."
+
+
+@dataclass(frozen=True)
+class NewSite:
+    """A created site and its API key, which is shown only this once."""
+
+    site: Site
+    api_key: str
+
+
+def slugify(name: str) -> str:
+    """'Il Quotidiano' -> 'il-quotidiano'; accents folded to ASCII."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug[:80] or "site"
+
+
+def create_site(
+    name: str,
+    *,
+    slug: str | None = None,
+    moderation_mode: str = PolicyDefaults.MODERATION_MODE,
+    auto_reject_above: float = PolicyDefaults.AUTO_REJECT_ABOVE,
+    auto_approve_below: float = PolicyDefaults.AUTO_APPROVE_BELOW,
+) -> NewSite:
+    """Create a site with a fresh API key."""
+    check_policy(moderation_mode, auto_reject_above, auto_approve_below)
+    api_key = generate_key(SITE_KEY_PREFIX)
+    site = Site(
+        name=name,
+        slug=slug or slugify(name),
+        api_key_hash=hash_key(api_key),
+        api_key_prefix=display_prefix(api_key),
+        moderation_mode=moderation_mode,
+        auto_reject_above=auto_reject_above,
+        auto_approve_below=auto_approve_below,
+    )
+    db.session.add(site)
+    commit_unique(f"A site with slug {site.slug!r} exists already.")
+    logger.info("Created site %s", site.slug, extra={"site_id": site.id})
+    return NewSite(site, api_key)
+
+
+def update_site(
+    slug: str,
+    *,
+    moderation_mode: str | None = None,
+    auto_reject_above: float | None = None,
+    auto_approve_below: float | None = None,
+) -> Site:
+    """Change a site's policy; unchanged settings keep their values. Takes effect for
+    comments classified from now on."""
+    site = get_site(slug)
+    mode = moderation_mode or site.moderation_mode
+    reject = site.auto_reject_above if auto_reject_above is None else auto_reject_above
+    approve = site.auto_approve_below if auto_approve_below is None else auto_approve_below
+    check_policy(mode, reject, approve)
+    site.moderation_mode, site.auto_reject_above, site.auto_approve_below = mode, reject, approve
+    db.session.commit()
+    logger.info("Updated site %s: %s, reject >= %s, approve < %s", slug, mode, reject, approve)
+    return site
+
+
+def list_sites() -> list[Site]:
+    """Every site, by slug."""
+    return list(db.session.scalars(select(Site).order_by(Site.slug)))
+
+
+def check_policy(moderation_mode: str, auto_reject_above: float, auto_approve_below: float) -> None:
+    """A known mode, and 0 <= approve threshold <= reject threshold <= 1."""
+    if moderation_mode not in ModerationMode.ALL:
+        raise InvalidInput(f"moderation_mode must be one of {ModerationMode.ALL}")
+    if not 0 <= auto_approve_below <= auto_reject_above <= 1:
+        raise InvalidInput("need 0 <= auto_approve_below <= auto_reject_above <= 1")
+
+
+def get_site(slug: str) -> Site:
+    """The site with this slug, or SiteNotFound."""
+    site = db.session.scalar(select(Site).where(Site.slug == slug))
+    if site is None:
+        raise SiteNotFound(f"No site with slug {slug!r}.")
+    return site
+
+
+def commit_unique(message: str) -> None:
+    """Commit, turning a unique-constraint violation into AlreadyExists."""
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise AlreadyExists(message) from error

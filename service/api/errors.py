@@ -1,0 +1,133 @@
+"""The API's one error shape, {"error": {"code", "message", "fields"}}, for every failure.
+
+Domain errors carry no HTTP status; this module is where the JSON API gives them one.
+"""
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from service.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    StaleVersion,
+    Unauthenticated,
+)
+
+logger = logging.getLogger(__name__)
+
+# The status of each kind of domain error; the most specific class listed wins.
+DOMAIN_STATUS: dict[type[DomainError], int] = {
+    Unauthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    StaleVersion: 412,
+    InvalidInput: 422,
+}
+
+
+class RequestError(Exception):
+    """A request the API cannot read (HTTP-level, so it carries its status)."""
+
+    status, code, message = 400, "bad_request", "The request could not be understood."
+
+
+class MalformedJson(RequestError):
+    status, code, message = 400, "malformed_json", "The request body is not valid JSON."
+
+
+class NotJson(RequestError):
+    status, code, message = 415, "unsupported_media_type", "Send JSON (application/json)."
+
+
+# Codes for the HTTP errors Werkzeug raises itself (routing, size limits, methods).
+HTTP_CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+}
+HTTP_MESSAGES = {
+    404: "No such resource.",
+    405: "This method is not allowed on this resource.",
+    413: "The request body is larger than 64 KiB.",
+}
+
+
+def status_of(error: DomainError) -> int:
+    """The HTTP status of a domain error, by its nearest listed class."""
+    for kind in type(error).__mro__:
+        if kind in DOMAIN_STATUS:
+            return DOMAIN_STATUS[kind]
+    return 400
+
+
+def error_response(
+    status: int, code: str, message: str, fields: dict[str, Any] | None = None
+) -> tuple[Response, int]:
+    """Render the error shape every client sees."""
+    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+    return jsonify(body), status
+
+
+def flatten_messages(messages: Any) -> dict[str, str]:
+    """One message per field, from marshmallow's lists and nested dicts."""
+    if not isinstance(messages, dict):
+        return {"_schema": first_message(messages)}
+    return {str(field): first_message(value) for field, value in messages.items()}
+
+
+def first_message(value: Any) -> str:
+    """The first human-readable message in a marshmallow error value."""
+    while isinstance(value, list | dict) and value:
+        value = value[0] if isinstance(value, list) else next(iter(value.values()))
+    return str(value)
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Map every exception to the error shape; unexpected ones never leak their text."""
+
+    @app.errorhandler(DomainError)
+    def handle_domain_error(error: DomainError) -> tuple[Response, int]:
+        response, status = error_response(status_of(error), error.code, error.message, error.fields)
+        if isinstance(error, Unauthenticated):
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response, status
+
+    @app.errorhandler(RequestError)
+    def handle_request_error(error: RequestError) -> tuple[Response, int]:
+        return error_response(error.status, error.code, error.message)
+
+    @app.errorhandler(ValidationError)
+    def handle_validation_error(error: ValidationError) -> tuple[Response, int]:
+        fields = flatten_messages(error.messages)
+        return error_response(422, InvalidInput.code, InvalidInput.message, fields)
+
+    @app.errorhandler(HTTPException)
+    def handle_http_exception(error: HTTPException) -> tuple[Response, int]:
+        status = error.code or 500
+        code = HTTP_CODES.get(status, "http_error")
+        message = HTTP_MESSAGES.get(status, error.description or "HTTP error.")
+        response, status = error_response(status, code, message)
+        valid_methods = getattr(error, "valid_methods", None)
+        if valid_methods:
+            response.headers["Allow"] = ", ".join(valid_methods)
+        return response, status
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception) -> tuple[Response, int]:
+        logger.error(
+            "Unhandled %s while serving %s %s",
+            type(error).__name__, request.method, request.path,
+            exc_info=error,
+        )  # fmt: skip
+        return error_response(500, "internal_error", "An internal error occurred.")

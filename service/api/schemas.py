@@ -1,0 +1,180 @@
+"""Request and response schemas. Load schemas whitelist input; dump schemas choose what each
+kind of caller may see."""
+
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from models import CommentStatus
+
+REJECT_REASONS = ("spam", "abuse", "off_topic", "illegal", "other")
+QUEUE_ORDERS = ("oldest", "newest", "score")
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 50
+
+
+class CleanString(fields.String):
+    """A string trimmed of surrounding white space, refusing NUL and other control bytes.
+
+    PostgreSQL cannot store NUL in text, and control characters in a comment are never
+    legitimate; refusing them here turns a would-be 500 into a clear 422.
+    """
+
+    default_error_messages = {"control": "Must not contain control characters."}
+    ALLOWED_CONTROLS = frozenset("\n\r\t")
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if any(ord(ch) < 32 and ch not in self.ALLOWED_CONTROLS for ch in text):
+            raise self.make_error("control")
+        return text
+
+
+class IPAddressString(fields.IP):
+    """An IPv4 or IPv6 address, validated and kept as its canonical text form."""
+
+    # Returning text instead of an ipaddress object is the point of this field.
+    def _deserialize(  # type: ignore[override]
+        self, value: Any, attr: str | None, data: Any, **kwargs: Any
+    ) -> str:
+        return str(super()._deserialize(value, attr, data, **kwargs))
+
+
+def optional_string(max_length: int) -> CleanString:
+    """An optional, nullable, bounded string field."""
+    return CleanString(load_default=None, allow_none=True, validate=validate.Length(max=max_length))
+
+
+def optional_url() -> fields.Url:
+    """An optional http(s) URL."""
+    return fields.Url(
+        load_default=None,
+        allow_none=True,
+        schemes={"http", "https"},
+        require_tld=False,
+        validate=validate.Length(max=2048),
+    )
+
+
+class CommentCreateSchema(Schema):
+    """The body of POST /api/v1/comments; unknown fields are refused."""
+
+    article_id = CleanString(required=True, validate=validate.Length(min=1, max=255))
+    article_url = optional_url()
+    article_title = optional_string(500)
+    author_name = CleanString(required=True, validate=validate.Length(min=1, max=100))
+    author_email = fields.Email(
+        load_default=None, allow_none=True, validate=validate.Length(max=254)
+    )
+    author_url = optional_url()
+    body = CleanString(required=True, validate=validate.Length(min=1, max=10_000))
+    parent_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    author_ip = IPAddressString(load_default=None, allow_none=True)
+    user_agent = optional_string(512)
+    referrer = optional_string(2048)
+    language = optional_string(35)
+
+
+class DecisionSchema(Schema):
+    """The body of an approve: an optional note."""
+
+    note = optional_string(2000)
+
+
+class RejectionSchema(DecisionSchema):
+    """The body of a reject: a reason is required."""
+
+    reason = fields.String(required=True, validate=validate.OneOf(REJECT_REASONS))
+
+
+class PageArgsSchema(Schema):
+    """Cursor pagination arguments."""
+
+    class Meta:
+        unknown = EXCLUDE  # query strings carry cache-busters and tracking params; ignore them
+
+    limit = fields.Integer(
+        load_default=DEFAULT_PAGE_SIZE, validate=validate.Range(min=1, max=MAX_PAGE_SIZE)
+    )
+    cursor = fields.String(load_default=None)
+
+
+class QueueArgsSchema(PageArgsSchema):
+    """Filters of the moderation queue."""
+
+    status = fields.String(
+        load_default=CommentStatus.PENDING, validate=validate.OneOf(CommentStatus.ALL)
+    )
+    article_id = fields.String(load_default=None, validate=validate.Length(max=255))
+    site = fields.String(load_default=None, validate=validate.Length(max=80))
+    order = fields.String(load_default="oldest", validate=validate.OneOf(QUEUE_ORDERS))
+
+
+class CommentSchema(Schema):
+    """A comment as a site sees it: no reader's private data."""
+
+    id = fields.Integer()
+    site = fields.String(attribute="site_slug")
+    article_id = fields.String()
+    parent_id = fields.Integer(allow_none=True)
+    author_name = fields.String()
+    author_url = fields.String(allow_none=True)
+    body = fields.String()
+    status = fields.String()
+    spam_score = fields.Float(allow_none=True)
+    decided_by = fields.String(allow_none=True)
+    decision_reason = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)
+    version = fields.Integer()
+
+
+class ModeratorCommentSchema(CommentSchema):
+    """A comment as a moderator sees it: contact details, client data and the explanation."""
+
+    article_url = fields.String(allow_none=True)
+    article_title = fields.String(allow_none=True)
+    author_email = fields.String(allow_none=True)
+    author_ip = fields.String(allow_none=True)
+    user_agent = fields.String(allow_none=True)
+    referrer = fields.String(allow_none=True)
+    language = fields.String(allow_none=True)
+    classifier_version = fields.String(allow_none=True)
+    explanation = fields.Dict(allow_none=True)
+
+
+class ModerationEventSchema(Schema):
+    """One entry of a comment's audit trail."""
+
+    id = fields.Integer()
+    created_at = fields.DateTime()
+    actor = fields.String()  # the display name
+    actor_kind = fields.String()  # moderator, classifier or rule
+    actor_id = fields.Integer(allow_none=True)  # the moderator's id
+    from_status = fields.String()
+    to_status = fields.String()
+    reason = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+    score = fields.Float(allow_none=True)
+    classifier_version = fields.String(allow_none=True)
+    explanation = fields.Dict(allow_none=True)
+
+
+comment_create_schema = CommentCreateSchema()
+decision_schema = DecisionSchema()
+rejection_schema = RejectionSchema()
+page_args_schema = PageArgsSchema()
+queue_args_schema = QueueArgsSchema()
+comment_schema = CommentSchema()
+comments_schema = CommentSchema(many=True)
+moderator_comment_schema = ModeratorCommentSchema()
+moderator_comments_schema = ModeratorCommentSchema(many=True)
+events_schema = ModerationEventSchema(many=True)
+
+
+def load_or_raise(schema: Schema, data: Any) -> dict[str, Any]:
+    """`schema.load` typed as a dict; a ValidationError becomes a 422 upstream."""
+    result = schema.load(data)
+    if not isinstance(result, dict):  # pragma: no cover - our schemas always load dicts
+        raise ValidationError("Expected an object.")
+    return result

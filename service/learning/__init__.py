@@ -1,0 +1,1 @@
+"""Learning: classifier versions, corpora, training, evaluation and thresholds."""

@@ -1,0 +1,265 @@
+"""The gate: the only writer of a comment's status, score and audit trail.
+
+Every change goes through here, as a batch: one UPDATE for all the comments and one INSERT for
+all their audit events, in the caller's transaction (the service function that called owns it
+and commits). Each change is a compare-and-set on the status the caller saw (and, for a
+moderator holding an ETag, the version), so a change that lost a race matches nothing and is
+simply not applied.
+
+Work that must wait for the commit (enqueueing the classification, later webhooks and metrics)
+is registered with `after_commit`: a task sent from inside an open transaction could run before
+its row exists (warehouse's `addAfterCommitHook` does the same with SQLAlchemy session events).
+"""
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import Any, cast
+
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    case,
+    event,
+    insert,
+    literal,
+    or_,
+    tuple_,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from models import ActorKind, Comment, CommentStatus, ModerationEvent, utcnow
+from service.extensions import db
+from service.moderation.decide import Scored
+from service.moderation.dispatch import enqueue_classification
+
+logger = logging.getLogger(__name__)
+
+COMMENTS = cast(Table, Comment.__table__)  # Core tables: no ORM unit of work on the hot path
+EVENTS = cast(Table, ModerationEvent.__table__)
+AFTER_COMMIT = "moderato.after_commit"
+RESCORED = "rescored"  # the audit reason of a new score that leaves the status as it was
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change: a kind, an id for people, and the name to show."""
+
+    kind: str
+    name: str
+    id: int | None = None
+
+    @classmethod
+    def moderator(cls, moderator_id: int, name: str) -> "Actor":
+        """A moderator, by id."""
+        return cls(ActorKind.MODERATOR, name, moderator_id)
+
+
+CLASSIFIER = Actor(ActorKind.CLASSIFIER, "classifier")
+RULE = Actor(ActorKind.RULE, "rule")
+
+
+@dataclass(frozen=True)
+class Change:
+    """Move one comment from `from_status` (as its caller saw it) to `to_status`."""
+
+    comment_id: int
+    from_status: str
+    to_status: str
+    reason: str | None
+    actor: Actor
+    expected_version: int | None = None
+    scored: Scored | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A change that was made, with the comment's new version and its score after it."""
+
+    change: Change
+    version: int
+    spam_score: float | None
+    classifier_version: str | None
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """A comment just stored: its id and creation time."""
+
+    id: int
+    created_at: datetime
+
+
+def admit(values: dict[str, Any]) -> Admitted:
+    """Store a new comment as `queued` and have it classified once the transaction commits.
+
+    Not an audited change: a comment's history starts with its first decision.
+    """
+    now = utcnow()
+    row = {**values, "status": CommentStatus.QUEUED, "created_at": now, "enqueued_at": now,
+           "version": 1, "requeue_count": 0}  # fmt: skip
+    comment_id: int = db.session.execute(
+        insert(COMMENTS).values(row).returning(COMMENTS.c.id)
+    ).scalar_one()
+    after_commit(lambda: publish([comment_id]))
+    return Admitted(comment_id, now)
+
+
+def publish(comment_ids: list[int]) -> None:
+    """Enqueue the classification of newly stored comments (a broker failure is logged there)."""
+    enqueue_classification(comment_ids)
+
+
+def transition(changes: Sequence[Change]) -> list[Applied]:
+    """Apply status changes that still hold; audit each. Returns those applied."""
+    if not changes:
+        return []
+    values: dict[str, Any] = {
+        "status": per_row(changes, "status", lambda c: c.to_status),
+        "decision_reason": per_row(changes, "decision_reason", lambda c: c.reason),
+        "decided_by_kind": per_row(changes, "decided_by_kind", lambda c: c.actor.kind),
+        "decided_by_id": per_row(changes, "decided_by_id", lambda c: c.actor.id),
+        "decided_by": per_row(changes, "decided_by", lambda c: c.actor.name),
+        "decided_at": utcnow(),
+    }
+    return write(changes, values)
+
+
+def rescore(changes: Sequence[Change]) -> list[Applied]:
+    """Store new verdicts on comments whose status stays as it is; audit each.
+
+    Every change must carry `scored`, and `to_status` equal to `from_status`.
+    """
+    if any(c.scored is None or c.to_status != c.from_status for c in changes):
+        raise ValueError("a rescore keeps the status and carries a verdict")
+    return write(changes, {})
+
+
+def write(changes: Sequence[Change], values: dict[str, Any]) -> list[Applied]:
+    """One UPDATE (compare-and-set per comment) and one audit INSERT for the batch."""
+    if not changes:
+        return []
+    by_id = {change.comment_id: change for change in changes}
+    if len(by_id) != len(changes):
+        raise ValueError("one change per comment in a batch")
+    values = {**values, **verdict_values(changes), "version": COMMENTS.c.version + 1}
+    statement = (
+        update(COMMENTS)
+        .where(guard(changes))
+        .values(values)
+        .returning(
+            COMMENTS.c.id, COMMENTS.c.version, COMMENTS.c.spam_score, COMMENTS.c.classifier_version
+        )
+    )
+    applied = [
+        Applied(by_id[row.id], row.version, row.spam_score, row.classifier_version)
+        for row in db.session.execute(statement)
+    ]
+    if applied:
+        db.session.execute(insert(EVENTS), [audit_row(a) for a in applied])
+    return applied
+
+
+def guard(changes: Sequence[Change]) -> ColumnElement[bool]:
+    """WHERE clause: each comment still has the status (and version) its caller saw."""
+    groups: dict[tuple[str, bool], list[Change]] = defaultdict(list)
+    for change in changes:
+        groups[(change.from_status, change.expected_version is not None)].append(change)
+    conditions = []
+    for (status, versioned), group in groups.items():
+        if versioned:
+            matches = tuple_(COMMENTS.c.id, COMMENTS.c.version).in_(
+                [(c.comment_id, c.expected_version) for c in group]
+            )
+        else:
+            matches = COMMENTS.c.id.in_([c.comment_id for c in group])
+        conditions.append(and_(matches, COMMENTS.c.status == status))
+    return or_(*conditions)
+
+
+def verdict_values(changes: Sequence[Change]) -> dict[str, Any]:
+    """SET values for the changes that carry a classifier verdict; others keep theirs."""
+    scored = [c for c in changes if c.scored is not None]
+    if not scored:
+        return {}
+    keep_others = len(scored) < len(changes)
+    return {
+        column: per_row(scored, column, partial(scored_value, column), keep_others=keep_others)
+        for column in ("spam_score", "classifier_version", "explanation")
+    }
+
+
+def scored_value(column: str, change: Change) -> Any:
+    """The value a change's verdict stores in `column`."""
+    assert change.scored is not None  # noqa: S101 - only called on changes with a verdict
+    return getattr(change.scored, "score" if column == "spam_score" else column)
+
+
+def per_row(
+    changes: Sequence[Change],
+    column: str,
+    value_of: Callable[[Change], Any],
+    *,
+    keep_others: bool = False,
+) -> Any:
+    """A SET value: a plain value when every change agrees, else CASE on the comment id.
+
+    `keep_others` leaves the column as it is on rows the changes do not name.
+    """
+    values = {c.comment_id: value_of(c) for c in changes}
+    first = next(iter(values.values()))
+    if not keep_others and all(value == first for value in values.values()):
+        return first
+    kind = COMMENTS.c[column].type
+    return case(
+        {comment_id: literal(value, kind) for comment_id, value in values.items()},
+        value=COMMENTS.c.id,
+        else_=COMMENTS.c[column] if keep_others else None,
+    )
+
+
+def audit_row(applied: Applied) -> dict[str, Any]:
+    """The audit event of an applied change, with the score the comment had when it was made."""
+    change = applied.change
+    return {
+        "comment_id": change.comment_id,
+        "created_at": utcnow(),
+        "actor_kind": change.actor.kind,
+        "actor_id": change.actor.id,
+        "actor": change.actor.name,
+        "from_status": change.from_status,
+        "to_status": change.to_status,
+        "reason": change.reason,
+        "note": change.note,
+        "score": applied.spam_score,
+        "classifier_version": applied.classifier_version,
+        "explanation": change.scored.explanation if change.scored else None,
+    }
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run `callback` once the current transaction commits; forget it if it rolls back."""
+    db.session.info.setdefault(AFTER_COMMIT, []).append(callback)
+
+
+@event.listens_for(Session, "after_commit")
+def run_after_commit(session: Session) -> None:
+    """Run the callbacks the committed transaction registered. A failing one is logged and
+    does not stop the others: the transaction is committed whatever they do."""
+    for callback in session.info.pop(AFTER_COMMIT, []):
+        try:
+            callback()
+        except Exception:  # deliberately broad: the commit has happened; log and go on
+            logger.exception("After-commit work failed")
+
+
+@event.listens_for(Session, "after_rollback")
+def drop_after_commit(session: Session) -> None:
+    """A rolled-back transaction's work must never run."""
+    session.info.pop(AFTER_COMMIT, None)

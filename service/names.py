@@ -1,0 +1,30 @@
+"""Stable names shared by the task definitions, their callers, the routes and the deployment.
+
+Task names outlive refactors: a message already in Redis names its task by this string.
+"""
+
+
+class Queues:
+    """Every queue a Moderato worker must consume."""
+
+    MODERATION = "moderation"  # classify comments: the hot path
+    MAINTENANCE = "maintenance"  # the periodic sweep, retraining and other housekeeping
+
+    @classmethod
+    def all(cls) -> list[str]:
+        """All queue names, in the order a worker should list them."""
+        return [cls.MODERATION, cls.MAINTENANCE]
+
+
+class TaskNames:
+    """Every Celery task, by the name its messages carry."""
+
+    CLASSIFY_COMMENTS = "moderation.classify_comments"
+    SWEEP_QUEUED_COMMENTS = "maintenance.sweep_queued_comments"
+    RETRAIN_SITE_CLASSIFIERS = "maintenance.retrain_site_classifiers"
+    RETRAIN_SITE_CLASSIFIER = "maintenance.retrain_site_classifier"
+
+    @classmethod
+    def all(cls) -> list[str]:
+        """Every task name."""
+        return [value for key, value in vars(cls).items() if key.isupper()]

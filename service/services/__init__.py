@@ -1,1 +1,0 @@
-"""The service layer: verb-named functions that own the transaction."""

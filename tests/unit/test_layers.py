@@ -1,0 +1,30 @@
+"""The layers hold where import-linter cannot look: at run time, in a fresh interpreter."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+HEAVY = ("sklearn", "scipy", "matplotlib")
+
+
+def imported_after(code: str, tmp_path: Path) -> list[str]:
+    """The heavy modules loaded by `code` in a new interpreter."""
+    probe = (
+        f"{code}\nimport json, sys\nprint(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True,
+        env={"MODERATO_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    return list(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def test_the_web_process_never_imports_the_ml_stack(tmp_path: Path) -> None:
+    assert imported_after("from service.wsgi import app", tmp_path) == []
+
+
+def test_the_probe_does_see_the_ml_stack_when_it_is_loaded(tmp_path: Path) -> None:
+    # Guards the test above against passing for the wrong reason (a probe that sees nothing).
+    assert "sklearn" in imported_after("import classifier.sklearn_classifier", tmp_path)

@@ -508,6 +508,8 @@ def main() -> None:
             f"after {WARM_UP_SECONDS} s warm-ups, {args.rounds} interleaved rounds",
             flush=True,
         )
+        load = os.getloadavg()
+        print(f"load average at start: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}", flush=True)
         with running(servers, scratch):
             for number in range(args.rounds):
                 for server in servers:
@@ -518,6 +520,8 @@ def main() -> None:
                         f"{result.rate(server.success):.1f} req/s, p99 {result.p99_ms:.1f} ms",
                         flush=True,
                     )
+        load = os.getloadavg()
+        print(f"load average at end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (2 cores)")
         print_rounds(servers, results)
         print_targets(servers, results, args)
         if "moderato" in args.only:

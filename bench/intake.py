@@ -494,6 +494,8 @@ def print_commit_check(check: CommitCheck) -> None:
 def main() -> None:
     """Set up, run the interleaved rounds, print the tables, clean up."""
     args = parse_args()
+    # A plain kill ends the bench through the `finally` blocks, which stop the servers.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped by SIGTERM"))
     if shutil.which("wrk") is None:
         sys.exit("wrk is not on PATH (apt-get install wrk)")
     scratch = Path(tempfile.mkdtemp(prefix="bench-intake-"))

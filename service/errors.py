@@ -3,7 +3,7 @@
 import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, jsonify, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -126,5 +126,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception) -> tuple[Response, int]:
-        logger.error("Unhandled error while serving a request")
+        logger.error(
+            "Unhandled %s while serving %s %s",
+            type(error).__name__, request.method, request.path, exc_info=error,
+        )  # fmt: skip
         return error_response(500, "internal_error", "An internal error occurred.")

@@ -21,6 +21,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
+    register_middleware(app)
     configure_logging(app)
     return app
 
@@ -60,6 +61,17 @@ def register_error_handlers(app: Flask) -> None:
     from service.api.errors import register_error_handlers as register
 
     register(app)
+
+
+def register_middleware(app: Flask) -> None:
+    """Limits checked below Flask, before any body is read, whatever the WSGI server."""
+    from service.serving.limits import RequestLimits
+
+    app.wsgi_app = RequestLimits(  # type: ignore[method-assign]
+        app.wsgi_app,
+        max_body=app.config["MAX_CONTENT_LENGTH"],
+        max_url=app.config["MAX_URL_LENGTH"],
+    )
 
 
 def configure_logging(app: Flask) -> None:

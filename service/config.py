@@ -20,6 +20,7 @@ class Config:
     # How long a process may use a key it resolved before looking it up again.
     KEY_CACHE_SECONDS = 10.0
     MAX_CONTENT_LENGTH = 64 * 1024  # the contract: bodies over 64 KiB get a 413
+    MAX_URL_LENGTH = 4096  # longer request targets get a 414 (gunicorn's own line limit: 4094)
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
 
     # Where embedded-mode files live (SQLite database, file-system broker); None: instance/.

@@ -33,8 +33,9 @@ def beat_command(app: Flask, *, loglevel: str = "INFO") -> list[str]:
 
 
 def web_command(host: str, port: int, workers: int) -> list[str]:
-    """gunicorn serving the WSGI app."""
+    """gunicorn serving the WSGI app; its own error pages are JSON (service/serving)."""
     return [
         sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
+        "--worker-class", "service.serving.gunicorn_workers.JsonErrorSyncWorker",
         "--access-logfile", "-", "service.wsgi:app",
     ]  # fmt: skip

@@ -4,6 +4,7 @@ Domain errors carry no HTTP status; this module is where the JSON API gives them
 """
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
@@ -47,19 +48,32 @@ class NotJson(RequestError):
     status, code, message = 415, "unsupported_media_type", "Send JSON (application/json)."
 
 
-# Codes for the HTTP errors Werkzeug raises itself (routing, size limits, methods).
+# Codes for the HTTP errors Werkzeug raises itself (routing, size limits, methods) and for
+# those the WSGI servers answer before the app runs (service/serving).
 HTTP_CODES = {
     400: "bad_request",
+    403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
     413: "payload_too_large",
+    414: "uri_too_long",
     415: "unsupported_media_type",
+    417: "expectation_failed",
     429: "rate_limited",
+    431: "header_fields_too_large",
+    500: "internal_error",
+    501: "not_implemented",
+    503: "service_unavailable",
+    505: "http_version_not_supported",
 }
 HTTP_MESSAGES = {
     404: "No such resource.",
     405: "This method is not allowed on this resource.",
     413: "The request body is larger than 64 KiB.",
+    414: "The URL is too long.",
+    417: "The only expectation supported is 100-continue.",
+    431: "The request's header fields are too many or too large.",
+    500: "An internal error occurred.",
 }
 
 
@@ -75,8 +89,19 @@ def error_response(
     status: int, code: str, message: str, fields: dict[str, Any] | None = None
 ) -> tuple[Response, int]:
     """Render the error shape every client sees."""
-    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
-    return jsonify(body), status
+    return jsonify(error_document(code, message, fields)), status
+
+
+def error_document(code: str, message: str, fields: dict[str, Any] | None = None) -> dict:
+    """The error shape as plain data, for answers made outside Flask."""
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def http_error_document(status: int) -> dict:
+    """The error shape for a bare HTTP status, as a server layer answers it."""
+    code = HTTP_CODES.get(status, "http_error")
+    message = HTTP_MESSAGES.get(status) or f"{HTTPStatus(status).phrase}."
+    return error_document(code, message)
 
 
 def flatten_messages(messages: Any) -> dict[str, str]:

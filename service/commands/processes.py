@@ -9,11 +9,11 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
-from werkzeug.serving import run_simple
 
 from service.accounts import bootstrap
 from service.learning import training
 from service.processes import beat_command, web_command, worker_command
+from service.serving.dev_server import run_dev_server
 
 
 @click.command("serve")
@@ -33,8 +33,7 @@ def serve(host: str, port: int, concurrency: int) -> None:
     # SIGTERM (docker stop, systemd) must unwind through `finally` and take the worker down.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        # Werkzeug's server directly: Flask ignores app.run() inside its own CLI.
-        run_simple(host, port, app, threaded=True, use_reloader=False)
+        run_dev_server(app, host, port)
     finally:
         worker_process.terminate()
         worker_process.wait(timeout=30)

@@ -40,6 +40,7 @@ class Config:
     SWEEP_MAX_REQUEUES = 5  # then it is held for a human: something keeps killing its task
     SWEEP_BATCH_SIZE = 500
     VISIBILITY_TIMEOUT_SECONDS = 600  # Redis: an unacknowledged task is redelivered after this
+    DATABASE_RETRY_AFTER_SECONDS = 5  # the Retry-After of a 503 while the database is down
 
     # Learning from moderators
     RETRAIN_INTERVAL_SECONDS = 6 * 3600  # how often beat looks for sites to retrain

@@ -1,5 +1,5 @@
 """With PostgreSQL down the API answers 503 JSON with Retry-After, and recovers by itself once
-the server is back.
+the server is back; a client retrying with its Idempotency-Key stores one comment.
 
 These tests stop and start a private PostgreSQL server (never the shared one)."""
 
@@ -103,6 +103,21 @@ def test_with_postgres_down_the_api_answers_503_json_and_recovers_without_a_rest
     again = client.post("/api/v1/comments", json=comment_payload(), headers=bearer(api_key))
     assert again.status_code == 202
     assert stored_comments(client.application) == 2
+
+
+def test_a_client_retrying_with_its_key_after_a_503_stores_exactly_one_comment(
+    server: PrivatePostgres, client: FlaskClient
+) -> None:
+    headers = bearer(new_site(client.application)) | {"Idempotency-Key": "submit-7f3a"}
+    server.stop()
+    assert_unavailable(client.post("/api/v1/comments", json=comment_payload(), headers=headers))
+    server.start()
+    answers = [
+        client.post("/api/v1/comments", json=comment_payload(), headers=headers) for _ in range(3)
+    ]
+    assert {answer.status_code for answer in answers} == {202}
+    assert len({answer.get_data() for answer in answers}) == 1
+    assert stored_comments(client.application) == 1
 
 
 def test_a_rollback_that_fails_at_teardown_is_logged_and_the_answer_stands(

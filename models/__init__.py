@@ -10,6 +10,7 @@ from models.classifier_version import (
     TrainingRun,
 )
 from models.comment import QUEUE_SCORE, ActorKind, Comment, CommentStatus, ModerationEvent
+from models.idempotency import IdempotencyKey
 from models.site import ModerationMode, Moderator, PolicyDefaults, Site, moderator_sites
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -23,6 +24,7 @@ __all__ = [
     "ClassifierVersion",
     "Comment",
     "CommentStatus",
+    "IdempotencyKey",
     "ModerationEvent",
     "ModerationMode",
     "Moderator",

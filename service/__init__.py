@@ -39,9 +39,11 @@ def register_extensions(app: Flask) -> None:
     """Bind the database, migrations, Celery and the key cache to this app."""
     # Importing the tables registers them on the metadata before anything uses it.
     import models
+    from service import database
     from service.api import auth
 
     db.init_app(app)
+    database.init_app(app)  # after db.init_app: its teardown must run first
     migrate.init_app(app, db, directory=str(models.MIGRATIONS_DIR))
     celery_init_app(app)
     auth.init_app(app)

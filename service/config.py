@@ -40,6 +40,9 @@ class Config:
     SWEEP_MAX_REQUEUES = 5  # then it is held for a human: something keeps killing its task
     SWEEP_BATCH_SIZE = 500
     VISIBILITY_TIMEOUT_SECONDS = 600  # Redis: an unacknowledged task is redelivered after this
+    DATABASE_RETRY_AFTER_SECONDS = 5  # the Retry-After of a 503 while the database is down
+    IDEMPOTENCY_TTL_SECONDS = 24 * 3600  # an Idempotency-Key may be used again after this
+    IDEMPOTENCY_PURGE_INTERVAL_SECONDS = 3600  # how often beat deletes expired keys
 
     # Learning from moderators
     RETRAIN_INTERVAL_SECONDS = 6 * 3600  # how often beat looks for sites to retrain
@@ -99,6 +102,10 @@ def celery_settings(config: dict[str, Any], data_dir: Path) -> dict[str, Any]:
             "sweep-queued-comments": {
                 "task": TaskNames.SWEEP_QUEUED_COMMENTS,
                 "schedule": float(config["SWEEP_INTERVAL_SECONDS"]),
+            },
+            "purge-idempotency-keys": {
+                "task": TaskNames.PURGE_IDEMPOTENCY_KEYS,
+                "schedule": float(config["IDEMPOTENCY_PURGE_INTERVAL_SECONDS"]),
             },
             "retrain-site-classifiers": {
                 "task": TaskNames.RETRAIN_SITE_CLASSIFIERS,

@@ -53,3 +53,17 @@ class StaleVersion(DomainError):
 
 class InvalidInput(DomainError):
     code, message = "validation_failed", "The request has invalid fields."
+
+
+class IdempotencyKeyReused(InvalidInput):
+    """An Idempotency-Key sent again with a different request."""
+
+    code = "idempotency_key_reused"
+    message = "This Idempotency-Key was already used with a different request."
+
+
+class IdempotencyKeyInUse(Conflict):
+    """Other requests with the same Idempotency-Key keep taking it: the client should retry."""
+
+    code = "idempotency_key_in_use"
+    message = "Another request with this Idempotency-Key is being handled; try again."

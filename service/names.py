@@ -21,6 +21,7 @@ class TaskNames:
 
     CLASSIFY_COMMENTS = "moderation.classify_comments"
     SWEEP_QUEUED_COMMENTS = "maintenance.sweep_queued_comments"
+    PURGE_IDEMPOTENCY_KEYS = "maintenance.purge_idempotency_keys"
     RETRAIN_SITE_CLASSIFIERS = "maintenance.retrain_site_classifiers"
     RETRAIN_SITE_CLASSIFIER = "maintenance.retrain_site_classifier"
 

@@ -7,7 +7,7 @@ from celery import Task, shared_task
 
 from service.learning import retraining
 from service.learning.classifiers import get_classifiers
-from service.moderation import classify, sweep
+from service.moderation import classify, idempotency, sweep
 from service.names import TaskNames
 
 logger = logging.getLogger(__name__)
@@ -33,6 +33,12 @@ def classify_comments(self: Task, comment_ids: list[int]) -> None:
 def sweep_queued_comments() -> None:
     """Send comments stuck in `queued` to the workers again (run by beat)."""
     sweep.sweep_queued_comments()
+
+
+@shared_task(name=TaskNames.PURGE_IDEMPOTENCY_KEYS, ignore_result=True)
+def purge_idempotency_keys() -> None:
+    """Delete Idempotency-Keys older than IDEMPOTENCY_TTL_SECONDS (run by beat)."""
+    idempotency.purge_expired_keys()
 
 
 @shared_task(name=TaskNames.RETRAIN_SITE_CLASSIFIERS, ignore_result=True)

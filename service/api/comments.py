@@ -3,6 +3,7 @@
 from flask import Blueprint, Response
 
 from service.api.auth import current_principal, current_site, require
+from service.api.headers import idempotency_key
 from service.api.requests import json_body, query_args
 from service.api.responses import comment_response, page_response
 from service.api.schemas import comment_create_schema, load_or_raise, page_args_schema
@@ -14,10 +15,11 @@ bp = Blueprint("comments", __name__)
 @bp.post("/comments")
 @require(site=True)
 def create_comment() -> tuple[Response, int]:
-    """Accept a comment; it is stored before the 202 and classified by a worker."""
+    """Accept a comment; it is stored before the 202 and classified by a worker. A retry with
+    the same Idempotency-Key gets the first answer."""
     principal = current_principal()
     data = load_or_raise(comment_create_schema, json_body())
-    comment = intake.submit_comment(current_site(), data)
+    comment = intake.submit_comment(current_site(), data, idempotency_key())
     return comment_response(comment, principal, 202, location=True)
 
 

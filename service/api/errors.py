@@ -7,10 +7,11 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from service.database import UNAVAILABLE_ERRORS
 from service.errors import (
     Conflict,
     DomainError,
@@ -75,6 +76,9 @@ HTTP_MESSAGES = {
     431: "The request's header fields are too many or too large.",
     500: "An internal error occurred.",
 }
+
+
+DATABASE_UNAVAILABLE_MESSAGE = "The database is unavailable; try again shortly."
 
 
 def status_of(error: DomainError) -> int:
@@ -148,6 +152,9 @@ def register_error_handlers(app: Flask) -> None:
             response.headers["Allow"] = ", ".join(valid_methods)
         return response, status
 
+    for kind in UNAVAILABLE_ERRORS:
+        app.register_error_handler(kind, database_unavailable_response)
+
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception) -> tuple[Response, int]:
         logger.error(
@@ -156,3 +163,18 @@ def register_error_handlers(app: Flask) -> None:
             exc_info=error,
         )  # fmt: skip
         return error_response(500, "internal_error", "An internal error occurred.")
+
+
+def database_unavailable_response(error: Exception) -> tuple[Response, int]:
+    """503 with Retry-After: the database is down or restarting, so the client should retry.
+
+    Logged with its traceback (it is an outage), answered without its text.
+    """
+    logger.warning(
+        "Database unavailable (%s) while serving %s %s",
+        type(error).__name__, request.method, request.path,
+        exc_info=error,
+    )  # fmt: skip
+    response, status = error_response(503, "service_unavailable", DATABASE_UNAVAILABLE_MESSAGE)
+    response.headers["Retry-After"] = str(current_app.config["DATABASE_RETRY_AFTER_SECONDS"])
+    return response, status

@@ -6,16 +6,21 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from models import Comment, CommentStatus
 from service.accounts.auth import SiteRef
-from service.errors import CommentNotFound, InvalidInput
+from service.errors import CommentNotFound, IdempotencyKeyInUse, InvalidInput
 from service.extensions import db
-from service.moderation import gate
+from service.moderation import gate, idempotency
 from service.moderation.listing import paginate
 from service.pagination import Page
 
 logger = logging.getLogger(__name__)
+
+# A keyed submission that collides with an expired key deletes it and tries again; a key
+# that is expired again at once (a TTL of zero, and rivals) is not worth looping over.
+KEYED_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -39,19 +44,65 @@ class AcceptedComment:
     decided_at: datetime | None = None
 
 
-def submit_comment(site: SiteRef, data: dict[str, Any]) -> AcceptedComment:
+def submit_comment(
+    site: SiteRef, data: dict[str, Any], idempotency_key: str | None = None
+) -> AcceptedComment:
     """Store a comment as `queued`, commit, then hand it to the workers (after the commit,
     so a worker never looks for a comment that is not there yet, and a broker outage cannot
-    lose an accepted comment)."""
+    lose an accepted comment).
+
+    With an `idempotency_key`, a repeat of the same request by the same site answers with
+    the comment the first one stored, and stores nothing.
+    """
     if data.get("parent_id") is not None:
         check_parent(site, data["article_id"], data["parent_id"])
+    if idempotency_key is None:
+        return admit(site, data)
+    request = idempotency.KeyedRequest(site.id, idempotency_key, idempotency.fingerprint(data))
+    return admit_once(site, data, request)
+
+
+def admit_once(
+    site: SiteRef, data: dict[str, Any], request: idempotency.KeyedRequest
+) -> AcceptedComment:
+    """Admit a keyed submission, or answer with the comment its key already stored."""
+    for _ in range(KEYED_ATTEMPTS):
+        try:
+            return admit(site, data, request)
+        except IntegrityError:
+            db.session.rollback()  # the new comment goes, and so does its enqueueing
+            stored = idempotency.find(request)
+            if stored is None:
+                raise  # another constraint failed, not the key's
+            if not idempotency.is_expired(stored):
+                idempotency.check_same_request(request, stored)
+                return accepted(site, stored.comment)
+            idempotency.release(request, stored)  # expired: the key is free again
+    raise IdempotencyKeyInUse()
+
+
+def admit(
+    site: SiteRef, data: dict[str, Any], request: idempotency.KeyedRequest | None = None
+) -> AcceptedComment:
+    """Insert the comment (and its key, in the same transaction), commit, and describe it."""
     admitted = gate.admit({**data, "site_id": site.id})
+    if request is not None:
+        idempotency.record(request, admitted.id, admitted.created_at)
     db.session.commit()
     logger.debug("Accepted comment %s", admitted.id, extra={"comment_id": admitted.id})
     return AcceptedComment(
         id=admitted.id, site_slug=site.slug, article_id=data["article_id"],
         parent_id=data.get("parent_id"), author_name=data["author_name"],
         author_url=data.get("author_url"), body=data["body"], created_at=admitted.created_at,
+    )  # fmt: skip
+
+
+def accepted(site: SiteRef, comment: Comment) -> AcceptedComment:
+    """The answer a comment got when it was accepted, whatever happened to it since."""
+    return AcceptedComment(
+        id=comment.id, site_slug=site.slug, article_id=comment.article_id,
+        parent_id=comment.parent_id, author_name=comment.author_name,
+        author_url=comment.author_url, body=comment.body, created_at=comment.created_at,
     )  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import delete
 from models import (
     ClassifierVersion,
     Comment,
+    IdempotencyKey,
     ModerationEvent,
     Moderator,
     Site,
@@ -92,6 +93,7 @@ def clean_database() -> None:
     """Delete every row a test may have made, keeping global classifier versions and their
     activations (training them is the slow part; tests that activate one roll it back)."""
     db.session.rollback()
+    db.session.execute(delete(IdempotencyKey))
     db.session.execute(delete(ModerationEvent))
     db.session.execute(delete(Comment))
     db.session.execute(delete(moderator_sites))

@@ -5,9 +5,9 @@ of CI (it takes a few minutes); the README reports its figures.
 
 Protocol:
 
-* A private PostgreSQL (initdb into a scratch folder, run as the `postgres` user when started
-  as root, own port) and a private `redis-server` (own port, nothing kept on disk, as the CI
-  machine's). The shared servers are never touched.
+* A private PostgreSQL (tests/support/postgres.py: initdb into a scratch folder, run as the
+  `postgres` user when started as root, own port) and a private `redis-server` (own port,
+  nothing kept on disk, as the CI machine's). The shared servers are never touched.
 * The production process set, started with the project's own commands and environment
   (`DATABASE_URL`, `REDIS_URL`): `moderato web` (gunicorn), two `moderato worker` processes and
   `moderato beat`. The sweep is tightened with `MODERATO_SWEEP_*` so that comments lost with a
@@ -46,6 +46,7 @@ from pathlib import Path
 
 import psycopg
 
+from tests.support.postgres import PrivatePostgres
 from tests.support.processes import ManagedProcess, free_port, port_open, start_redis, wait_for
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -67,42 +68,6 @@ def moderato() -> list[str]:
     """The `moderato` command of this interpreter's environment."""
     script = Path(sys.executable).with_name("moderato")
     return [str(script)] if script.exists() else [sys.executable, "-m", "service.cli"]
-
-
-class PrivatePostgres:
-    """A throw-away PostgreSQL cluster in a scratch folder, on its own port."""
-
-    def __init__(self, folder: Path, port: int):
-        self.folder, self.port = folder, port
-        self.data = folder / "pgdata"
-
-    def as_postgres(self, command: list[str]) -> list[str]:
-        """PostgreSQL refuses to run as root: run its tools as the `postgres` user then."""
-        return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
-
-    def init(self) -> None:
-        """initdb with trust auth for local connections."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        if os.geteuid() == 0:
-            shutil.chown(self.folder, "postgres")
-        command = ["initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8"]
-        subprocess.run(self.as_postgres(command), check=True, capture_output=True)  # noqa: S603
-
-    def start(self) -> None:
-        """Start and wait until it accepts connections."""
-        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
-        command = ["pg_ctl", "-D", str(self.data), "-o", options, "-l",
-                   str(self.folder / "postgres.log"), "-w", "start"]  # fmt: skip
-        subprocess.run(self.as_postgres(command), check=True, capture_output=True)  # noqa: S603
-
-    def stop(self, mode: str = "fast") -> None:
-        """Stop (`immediate` is a crash: no clean shutdown)."""
-        command = ["pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop"]
-        subprocess.run(self.as_postgres(command), check=False, capture_output=True)  # noqa: S603
-
-    def url(self, database: str = "postgres") -> str:
-        """A libpq URL of a database on this server."""
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
 
 
 class PrivateRedis:
@@ -145,18 +110,21 @@ class Stack:
 
     def __init__(self, scratch: Path):
         self.scratch = scratch
-        self.postgres = PrivatePostgres(scratch / "postgres", free_port())
+        # The cluster lives in its own temporary folder (tests.support.postgres); fsync is off
+        # there, which a crash stop (-m immediate) does not need: the WAL is replayed.
+        self.postgres = PrivatePostgres()
         self.redis = PrivateRedis(scratch, free_port())
         self.web_port = free_port()
         self.workers: list[ManagedProcess] = []
         self.others: list[ManagedProcess] = []
         self.site_key = ""
+        self.database_url = ""
 
     def env(self) -> dict[str, str]:
         """The environment an operator would set."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("MODERATO_")}
         env |= {
-            "DATABASE_URL": self.postgres.url("moderato"),
+            "DATABASE_URL": self.database_url,
             "REDIS_URL": f"redis://127.0.0.1:{self.redis.port}/0",
             "MODERATO_DATA_DIR": str(self.scratch / "data"),
             "PYTHONPATH": str(REPO_ROOT),
@@ -174,10 +142,8 @@ class Stack:
 
     def start(self) -> None:
         """Servers, schema, a site, the classifier, then web, two workers and beat."""
-        self.postgres.init()
         self.postgres.start()
-        with psycopg.connect(self.postgres.url(), autocommit=True) as connection:
-            connection.execute("CREATE DATABASE moderato")
+        self.database_url = self.postgres.create_database("moderato")
         self.redis.start()
         (self.scratch / "data").mkdir()
         self.run("db", "upgrade")
@@ -210,7 +176,7 @@ class Stack:
         for process in self.workers + self.others:
             process.stop()
         self.redis.stop()
-        self.postgres.stop("fast")
+        self.postgres.destroy()
 
     def workers_alive(self) -> bool:
         """Every worker process still running."""
@@ -273,7 +239,7 @@ def fault_schedule(stack: Stack) -> list[tuple[float, str, Callable[[], None]]]:
         stack.redis.start()
 
     def restart_postgres() -> None:
-        stack.postgres.stop("immediate")
+        stack.postgres.stop("immediate")  # a crash, as clients see it
         time.sleep(3)
         stack.postgres.start()
 
@@ -312,7 +278,7 @@ class Outcome:
 
 def count_queued(stack: Stack) -> int:
     """Comments still waiting for a worker."""
-    with psycopg.connect(stack.postgres.url("moderato")) as connection:
+    with psycopg.connect(stack.postgres.admin_url("moderato")) as connection:
         row = connection.execute("SELECT count(*) FROM comments WHERE status = 'queued'").fetchone()
         return int(row[0]) if row else 0
 
@@ -332,7 +298,7 @@ def wait_drained(stack: Stack, last_fault: float, started: float) -> float | Non
 
 def read_outcome(stack: Stack, seen: Submissions, drained_after: float | None) -> Outcome:
     """Count rows, duplicates, lost, decided and decided twice."""
-    with psycopg.connect(stack.postgres.url("moderato")) as connection:
+    with psycopg.connect(stack.postgres.admin_url("moderato")) as connection:
         rows = connection.execute("SELECT article_id, count(*) FROM comments GROUP BY 1").fetchall()
         per_article = {article: count for article, count in rows}
         status = dict(connection.execute(
@@ -395,7 +361,6 @@ def main() -> None:
     """Start the stack, submit through the faults, wait, read, report."""
     args = parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="moderato-soak-"))
-    scratch.chmod(0o755)  # the postgres user must reach its cluster inside
     stack, seen, faults = Stack(scratch), Submissions(), Faults()
     try:
         stack.start()

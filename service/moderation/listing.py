@@ -27,7 +27,7 @@ def queue_score(entity: Any) -> ColumnElement[float]:
 class Ordering:
     """How to sort by (score, id) columns, read an item's key, and continue after a key."""
 
-    order_by: Callable[[ColumnElement[Any], ColumnElement[Any]], tuple[Any, ...]]
+    order_by: Callable[[Any, Any], tuple[Any, ...]]  # (score, id) columns
     key_of: Callable[[Comment], list[Any]]
     after: Callable[[list[Any]], ColumnElement[bool]]
     key_types: tuple[type, ...]

@@ -12,7 +12,7 @@ from service.errors import CommentNotFound, Forbidden, InvalidTransition, StaleV
 from service.extensions import db
 from service.moderation import gate
 from service.moderation.intake import get_comment
-from service.moderation.listing import paginate
+from service.moderation.listing import paginate_merged
 from service.pagination import Page
 
 logger = logging.getLogger(__name__)
@@ -35,10 +35,14 @@ def list_queue(
         if not matching:
             raise Forbidden(f"You do not moderate a site with slug {site!r}.")
         site_ids = matching
-    query = select(Comment).where(Comment.site_id.in_(site_ids), Comment.status == status)
-    if article_id is not None:
-        query = query.where(Comment.article_id == article_id)
-    return paginate(query, order, limit, cursor)
+    # One query per site, merged: each is an ordered walk of an index (see listing.py).
+    queries = []
+    for site_id in sorted(site_ids):
+        query = select(Comment).where(Comment.site_id == site_id, Comment.status == status)
+        if article_id is not None:
+            query = query.where(Comment.article_id == article_id)
+        queries.append(query)
+    return paginate_merged(queries, order, limit, cursor)
 
 
 def approve_comment(

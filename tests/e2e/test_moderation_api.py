@@ -1,9 +1,11 @@
 """The moderator-facing API, on PostgreSQL + Redis and on the embedded SQLite default."""
 
+import pytest
 from flask.testing import FlaskClient
 
 from classifier import KeywordClassifier
 from models import CommentStatus
+from service.extensions import db
 from service.learning.classifiers import StaticClassifiers
 from service.moderation import classify as classification
 from tests.support.factories import bearer, create_comment, create_moderator, create_site
@@ -77,6 +79,53 @@ def test_queue_orders_and_paginates(client: FlaskClient) -> None:
         if not cursor:
             break
     assert collected == [ids[1], ids[3], ids[2], ids[4], ids[0]]
+
+
+def all_pages(client: FlaskClient, token: str, **query: object) -> list[list[int]]:
+    """The ids of every page of a queue listing, following the cursors."""
+    pages, cursor = [], None
+    while True:
+        page = queue(client, token, **query, **({"cursor": cursor} if cursor else {}))
+        pages.append([item["id"] for item in page["items"]])
+        cursor = page["next_cursor"]
+        if not cursor:
+            return pages
+
+
+@pytest.mark.parametrize("order", ["oldest", "newest", "score"])
+def test_a_moderator_of_several_sites_gets_one_ordered_listing_across_them(
+    client: FlaskClient, order: str
+) -> None:
+    site_a, site_b, site_c = create_site(), create_site(), create_site()
+    carla = create_moderator([site_a.site, site_c.site])
+    # Interleaved across the sites, with score ties across sites and unscored comments.
+    scores = [0.5, 0.9, None, 0.5, 0.2, 0.9, None, 0.7, 0.5, 0.1, 0.7]
+    sites = [site_a.site, site_c.site]
+    mine = [
+        create_comment(sites[n % 2], status=CommentStatus.PENDING, spam_score=score)
+        for n, score in enumerate(scores)
+    ]
+    create_comment(site_b.site, status=CommentStatus.PENDING, spam_score=0.95)
+    create_comment(site_a.site, status=CommentStatus.APPROVED, spam_score=0.99)
+    expected = {
+        "oldest": sorted(mine, key=lambda c: c.id),
+        "newest": sorted(mine, key=lambda c: -c.id),
+        "score": sorted(mine, key=lambda c: (-(c.spam_score or -1.0), c.id)),
+    }[order]
+    pages = all_pages(client, carla.token, order=order, limit=3)
+    assert [len(page) for page in pages] == [3, 3, 3, 2]
+    assert [i for page in pages for i in page] == [c.id for c in expected]
+
+
+def test_a_moderator_whose_sites_were_all_deleted_gets_an_empty_queue(
+    client: FlaskClient,
+) -> None:
+    site = create_site()
+    dora = create_moderator(site.site)
+    create_comment(site.site, status=CommentStatus.PENDING)
+    db.session.delete(site.site)
+    db.session.commit()
+    assert queue(client, dora.token) == {"items": [], "next_cursor": None}
 
 
 def test_approve_publishes_and_is_audited(client: FlaskClient) -> None:

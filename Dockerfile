@@ -10,6 +10,7 @@ COPY pyproject.toml README.md ./
 COPY service ./service
 COPY models ./models
 COPY workers ./workers
+COPY classifier ./classifier
 RUN pip install --no-cache-dir . \
     && useradd --system --home /var/lib/moderato moderato \
     && mkdir -p /var/lib/moderato \

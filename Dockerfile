@@ -6,11 +6,17 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     MODERATO_DATA_DIR=/var/lib/moderato
 
 WORKDIR /app
+# The locked versions first (their own layer, rebuilt only when the lock changes), then
+# Moderato itself without resolving anything again.
+COPY requirements.lock ./
+RUN pip install --no-cache-dir -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY service ./service
 COPY models ./models
 COPY workers ./workers
-RUN pip install --no-cache-dir . \
+COPY classifier ./classifier
+RUN pip install --no-cache-dir --no-deps . \
+    && pip check \
     && useradd --system --home /var/lib/moderato moderato \
     && mkdir -p /var/lib/moderato \
     && chown moderato /var/lib/moderato

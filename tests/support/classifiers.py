@@ -30,6 +30,23 @@ class SlowOnce:
         return self.predict_many([text])[0]
 
 
+class Slow:
+    """Takes a second over every batch, so a worker holds its tasks unacknowledged a while."""
+
+    version = "slow"
+    SECONDS = 1.0
+
+    def __init__(self) -> None:
+        self.inner = KeywordClassifier()
+
+    def predict_many(self, texts: Sequence[str]) -> list[Verdict]:
+        time.sleep(self.SECONDS)
+        return self.inner.predict_many(texts)
+
+    def predict(self, text: str) -> Verdict:
+        return self.predict_many([text])[0]
+
+
 class AlwaysFails:
     """Raises on every call, to exercise retries and their terminal state."""
 
@@ -65,6 +82,11 @@ def explanation_of(text: str) -> dict:
 def slow_once() -> Classifier:
     """Factory for CLASSIFIER_BACKEND=tests.support.classifiers:slow_once."""
     return SlowOnce(Path(os.environ[SLOW_MARKER_ENV]))
+
+
+def slow() -> Classifier:
+    """Factory for CLASSIFIER_BACKEND=tests.support.classifiers:slow."""
+    return Slow()
 
 
 def always_fails() -> Classifier:

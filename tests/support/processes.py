@@ -95,11 +95,13 @@ def worker_env(
     return env
 
 
-def start_worker(env: dict[str, str], log_path: Path, *, beat: bool = True) -> ManagedProcess:
+def start_worker(
+    env: dict[str, str], log_path: Path, *, beat: bool = True, concurrency: int = 1
+) -> ManagedProcess:
     """A real `celery worker` (with embedded beat) on Moderato's queues; waits until ready."""
     command = [
         sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker",
-        "--queues", ",".join(Queues.all()), "--concurrency", "1", "--loglevel", "INFO",
+        "--queues", ",".join(Queues.all()), "--concurrency", str(concurrency), "--loglevel", "INFO",
         "--hostname", f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
     ]  # fmt: skip
     if beat:

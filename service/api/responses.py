@@ -5,15 +5,15 @@ from typing import Any
 from flask import Response, jsonify, url_for
 
 from service.accounts.auth import Principal
+from service.api.dumping import FlatDumper
 from service.api.requests import etag_for
 from service.api.responses_types import CommentLike
-from service.api.schemas import (
-    comment_schema,
-    comments_schema,
-    moderator_comment_schema,
-    moderator_comments_schema,
-)
+from service.api.schemas import comment_schema, moderator_comment_schema
 from service.pagination import Page
+
+# Pages of up to 100 comments: the costliest thing the API renders (service/api/dumping.py).
+SITE_PAGE = FlatDumper(comment_schema)
+MODERATOR_PAGE = FlatDumper(moderator_comment_schema)
 
 
 def comment_response(
@@ -31,5 +31,5 @@ def comment_response(
 
 def page_response(page: Page, principal: Principal) -> dict[str, Any]:
     """A page of comments as `{"items": [...], "next_cursor": ...}`."""
-    schema = moderator_comments_schema if principal.moderator is not None else comments_schema
-    return {"items": schema.dump(page.items), "next_cursor": page.next_cursor}
+    dumper = MODERATOR_PAGE if principal.moderator is not None else SITE_PAGE
+    return {"items": dumper.dump_many(page.items), "next_cursor": page.next_cursor}

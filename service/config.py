@@ -99,6 +99,9 @@ def celery_settings(config: dict[str, Any], data_dir: Path) -> dict[str, Any]:
             "sweep-queued-comments": {
                 "task": TaskNames.SWEEP_QUEUED_COMMENTS,
                 "schedule": float(config["SWEEP_INTERVAL_SECONDS"]),
+                # A run still queued when the next is due (the workers were down) is discarded,
+                # so an outage leaves one sweep to run afterwards, not one per interval.
+                "options": {"expires": float(config["SWEEP_INTERVAL_SECONDS"])},
             },
             "retrain-site-classifiers": {
                 "task": TaskNames.RETRAIN_SITE_CLASSIFIERS,

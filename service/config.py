@@ -40,6 +40,8 @@ class Config:
     SWEEP_MAX_REQUEUES = 5  # then it is held for a human: something keeps killing its task
     SWEEP_BATCH_SIZE = 500
     VISIBILITY_TIMEOUT_SECONDS = 600  # Redis: an unacknowledged task is redelivered after this
+    WORKER_HEARTBEAT_SECONDS = 10.0  # how often a worker says it is alive (3 missed: gone)
+    READY_MAX_QUEUED_AGE_SECONDS = 300.0  # /readyz?deep=1: oldest queued comment may wait this
 
     # Learning from moderators
     RETRAIN_INTERVAL_SECONDS = 6 * 3600  # how often beat looks for sites to retrain

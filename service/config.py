@@ -42,6 +42,7 @@ class Config:
     VISIBILITY_TIMEOUT_SECONDS = 600  # Redis: an unacknowledged task is redelivered after this
     WORKER_HEARTBEAT_SECONDS = 10.0  # how often a worker says it is alive (3 missed: gone)
     READY_MAX_QUEUED_AGE_SECONDS = 300.0  # /readyz?deep=1: oldest queued comment may wait this
+    WORKER_SHUTDOWN_GRACE_SECONDS = 5.0  # on SIGTERM, running tasks get this long, then requeue
 
     # Learning from moderators
     RETRAIN_INTERVAL_SECONDS = 6 * 3600  # how often beat looks for sites to retrain
@@ -92,6 +93,8 @@ def celery_settings(config: dict[str, Any], data_dir: Path) -> dict[str, Any]:
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 4,
+        # Bounds the shutdown a SIGTERM starts (see WORKER_ENVIRONMENT in service/processes.py).
+        "worker_soft_shutdown_timeout": float(config["WORKER_SHUTDOWN_GRACE_SECONDS"]),
         "task_default_queue": Queues.MODERATION,
         "task_routes": {
             "moderation.*": {"queue": Queues.MODERATION},

@@ -2,6 +2,7 @@
 
 from celery import Celery, Task
 from flask import Flask
+from kombu import Connection
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -17,3 +18,17 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     return celery_app
+
+
+def short_timeout_connection(celery_app: Celery, timeout: float) -> Connection:
+    """A fresh broker connection whose connect and socket operations give up after `timeout`
+    seconds, for probes and checks that must answer quickly while the broker is down (the
+    pooled connection retries for seconds)."""
+    options = dict(celery_app.conf.broker_transport_options or {})
+    options.update(socket_timeout=timeout, socket_connect_timeout=timeout)
+    return celery_app.connection_for_write(connect_timeout=timeout, transport_options=options)
+
+
+def connect_once(connection: Connection) -> None:
+    """Connect without kombu's retry (whose first back-off alone is 2 s); raises if down."""
+    connection.ensure_connection(max_retries=0)

@@ -43,6 +43,9 @@ class Config:
     DATABASE_RETRY_AFTER_SECONDS = 5  # the Retry-After of a 503 while the database is down
     IDEMPOTENCY_TTL_SECONDS = 24 * 3600  # an Idempotency-Key may be used again after this
     IDEMPOTENCY_PURGE_INTERVAL_SECONDS = 3600  # how often beat deletes expired keys
+    WORKER_HEARTBEAT_SECONDS = 10.0  # how often a worker says it is alive (3 missed: gone)
+    READY_MAX_QUEUED_AGE_SECONDS = 300.0  # /readyz?deep=1: oldest queued comment may wait this
+    WORKER_SHUTDOWN_GRACE_SECONDS = 5.0  # on SIGTERM, running tasks get this long, then requeue
 
     # Learning from moderators
     RETRAIN_INTERVAL_SECONDS = 6 * 3600  # how often beat looks for sites to retrain
@@ -93,6 +96,8 @@ def celery_settings(config: dict[str, Any], data_dir: Path) -> dict[str, Any]:
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 4,
+        # Bounds the shutdown a SIGTERM starts (see WORKER_ENVIRONMENT in service/processes.py).
+        "worker_soft_shutdown_timeout": float(config["WORKER_SHUTDOWN_GRACE_SECONDS"]),
         "task_default_queue": Queues.MODERATION,
         "task_routes": {
             "moderation.*": {"queue": Queues.MODERATION},
@@ -102,6 +107,9 @@ def celery_settings(config: dict[str, Any], data_dir: Path) -> dict[str, Any]:
             "sweep-queued-comments": {
                 "task": TaskNames.SWEEP_QUEUED_COMMENTS,
                 "schedule": float(config["SWEEP_INTERVAL_SECONDS"]),
+                # A run still queued when the next is due (the workers were down) is discarded,
+                # so an outage leaves one sweep to run afterwards, not one per interval.
+                "options": {"expires": float(config["SWEEP_INTERVAL_SECONDS"])},
             },
             "purge-idempotency-keys": {
                 "task": TaskNames.PURGE_IDEMPOTENCY_KEYS,

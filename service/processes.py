@@ -6,6 +6,14 @@ from flask import Flask
 
 from service.names import Queues
 
+# Celery ignores every SIGTERM after the first while its warm shutdown waits, with no limit,
+# for running tasks (celery/apps/worker.py: "SIGTERM will ... do nothing, every time it is
+# received"); a worker whose pool was gone hung there for 28 minutes. Remapped to SIGQUIT, a
+# SIGTERM starts the cold shutdown instead: running tasks get worker_soft_shutdown_timeout
+# (WORKER_SHUTDOWN_GRACE_SECONDS) to finish, then they are cancelled and, being acknowledged
+# late, redelivered to another worker. Read by billiard at import, so set in the environment.
+WORKER_ENVIRONMENT = {"REMAP_SIGTERM": "SIGQUIT"}
+
 
 def worker_command(
     app: Flask, *, concurrency: int | None = None, beat: bool = False, loglevel: str = "INFO"

@@ -5,9 +5,11 @@ from celery.signals import worker_process_init
 import workers.tasks  # noqa: F401 - registers the tasks on the app
 from service import create_app
 from service.extensions import db
+from service.heartbeats import heartbeat_step
 
 flask_app = create_app()
 celery_app = flask_app.extensions["celery"]
+celery_app.steps["worker"].add(heartbeat_step(flask_app.config))
 
 
 @worker_process_init.connect

@@ -1,17 +1,29 @@
-"""Liveness and readiness probes."""
+"""Liveness and readiness probes.
+
+`/readyz` is the web process's own readiness (database and broker reachable): a load balancer
+or compose health check uses it, and it must not fail only because the workers are down.
+`/readyz?deep=1` also asks whether comments are being decided: at least one worker sent a
+heartbeat recently, and the oldest queued comment has not waited longer than
+READY_MAX_QUEUED_AGE_SECONDS. Every check gives up within about half a second.
+"""
 
 import logging
 from typing import Any
 
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, request
 from sqlalchemy import text
 
+from service import heartbeats
 from service.api.errors import error_response
+from service.celery import connect_once, short_timeout_connection
 from service.extensions import db
+from service.moderation.backlog import fetch_oldest_queued_age
 
 logger = logging.getLogger(__name__)
 
 bp = Blueprint("health", __name__)
+
+BROKER_TIMEOUT_SECONDS = 0.5
 
 
 @bp.get("/healthz")
@@ -22,11 +34,14 @@ def healthz() -> dict:
 
 @bp.get("/readyz")
 def readyz() -> Any:
-    """The database and the broker are reachable; 503 otherwise."""
+    """The database and the broker are reachable (with `deep=1`: and workers keep up); 503
+    otherwise, naming the failing checks."""
     checks = {"database": check_database(), "broker": check_broker()}
+    if request.args.get("deep", "").lower() in {"1", "true", "yes"}:
+        checks |= {"workers": check_workers(), "queue": check_queue()}
     if all(state == "ok" for state in checks.values()):
         return {"status": "ok", "checks": checks}
-    return error_response(503, "not_ready", "A dependency is unreachable.", checks)
+    return error_response(503, "not_ready", "A readiness check failed.", checks)
 
 
 def check_database() -> str:
@@ -41,12 +56,38 @@ def check_database() -> str:
 
 
 def check_broker() -> str:
-    """'ok' if a connection to the broker can be made."""
-    celery = current_app.extensions["celery"]
+    """'ok' if the broker answers within BROKER_TIMEOUT_SECONDS."""
     try:
-        with celery.connection_for_write() as connection:
-            connection.ensure_connection(max_retries=1, timeout=2)
+        if heartbeats.uses_redis(current_app.config):
+            heartbeats.redis_client(current_app.config).ping()
+        else:
+            celery = current_app.extensions["celery"]
+            with short_timeout_connection(celery, BROKER_TIMEOUT_SECONDS) as connection:
+                connect_once(connection)
     except Exception:  # any failure means not ready; the reason goes to the log only
         logger.warning("Readiness: broker unreachable", exc_info=True)
         return "unreachable"
     return "ok"
+
+
+def check_workers() -> str:
+    """'ok' if at least one worker sent a heartbeat recently."""
+    try:
+        live = heartbeats.count_live_workers(current_app.config)
+    except Exception:  # the heartbeats live in the broker: unreachable means unknown
+        logger.warning("Readiness: worker heartbeats unreadable", exc_info=True)
+        return "unknown"
+    return "ok" if live else "no live worker"
+
+
+def check_queue() -> str:
+    """'ok' if no queued comment has waited longer than READY_MAX_QUEUED_AGE_SECONDS."""
+    limit = float(current_app.config["READY_MAX_QUEUED_AGE_SECONDS"])
+    try:
+        age = fetch_oldest_queued_age()
+    except Exception:  # the database check reports the cause
+        db.session.rollback()
+        return "unknown"
+    if age is None or age <= limit:
+        return "ok"
+    return f"oldest queued comment waited {age:.0f} s (limit {limit:.0f} s)"

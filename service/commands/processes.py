@@ -1,8 +1,6 @@
 """`moderato serve|web|worker|beat`: run the processes."""
 
 import os
-import signal
-import subprocess
 import sys
 
 import click
@@ -12,8 +10,8 @@ from flask_migrate import upgrade
 
 from service.accounts import bootstrap
 from service.learning import training
-from service.processes import beat_command, web_command, worker_command
-from service.serving.dev_server import run_dev_server
+from service.processes import WORKER_ENVIRONMENT, beat_command, web_command, worker_command
+from service.serving.supervised import serve_with_worker
 
 
 @click.command("serve")
@@ -29,14 +27,8 @@ def serve(host: str, port: int, concurrency: int) -> None:
     click.echo(f"classifier: {training.ensure_default_classifier(progress=True)}")
     if demo is not None:
         print_demo(demo, host, port)
-    worker_process = subprocess.Popen(worker_command(app, concurrency=concurrency, beat=True))  # noqa: S603
-    # SIGTERM (docker stop, systemd) must unwind through `finally` and take the worker down.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    try:
-        run_dev_server(app, host, port)
-    finally:
-        worker_process.terminate()
-        worker_process.wait(timeout=30)
+    command = worker_command(app, concurrency=concurrency, beat=True)
+    sys.exit(serve_with_worker(app, host, port, command))
 
 
 def print_demo(demo: bootstrap.DemoCredentials, host: str, port: int) -> None:
@@ -70,6 +62,7 @@ def web(host: str, port: int, workers: int) -> None:
 @with_appcontext
 def worker(concurrency: int | None, loglevel: str) -> None:
     """Run a Celery worker on every Moderato queue (production)."""
+    os.environ.update(WORKER_ENVIRONMENT)  # a SIGTERM's shutdown is bounded; see there
     exec_command(worker_command(current_app, concurrency=concurrency, loglevel=loglevel))
 
 

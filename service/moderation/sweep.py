@@ -3,6 +3,13 @@
 This is what makes an accepted comment reach a decision whatever happened to its task:
 the broker was down when it was submitted, Redis restarted and lost it, or the worker
 that held it died. A comment whose task keeps vanishing is held for a human.
+
+Only comments whose task truly vanished are sent again. After an outage the broker may still
+hold every task that was published while the workers were down, so a sweep that finds
+messages waiting in the moderation queue (or cannot reach the broker) republishes nothing and
+counts nothing towards SWEEP_MAX_REQUEUES. A comment handed to the workers less than
+SWEEP_AFTER_SECONDS ago (its `enqueued_at`) is left alone, and on PostgreSQL an advisory lock
+lets one sweep run at a time (SQLite: the embedded set-up has one worker).
 """
 
 import logging
@@ -10,17 +17,19 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from models import Comment, CommentStatus, utcnow
 from service.extensions import db
 from service.moderation import gate
+from service.moderation.backlog import BrokerUnreachable, fetch_waiting_messages
 from service.moderation.classify import hold_for_review
 from service.moderation.dispatch import enqueue_classification
 
 logger = logging.getLogger(__name__)
 
 ENQUEUE_CHUNK = 50
+SWEEP_LOCK_KEY = 0x6D6F64_5357  # any fixed bigint, the same in every process: "mod" "SW"
 
 
 @dataclass
@@ -29,11 +38,46 @@ class SweepResult:
 
     requeued: list[int] = field(default_factory=list)
     held: list[int] = field(default_factory=list)
+    skipped: str | None = None  # why this run did nothing: "running", "backlog", "broker_down"
 
 
 def sweep_queued_comments() -> SweepResult:
     """Re-enqueue comments queued for longer than SWEEP_AFTER_SECONDS, in one transaction;
     the messages go out after it commits."""
+    skipped = reason_to_skip()
+    if skipped is not None:
+        db.session.rollback()  # releases the advisory lock, if this run took it
+        return SweepResult(skipped=skipped)
+    return requeue_stuck_comments()
+
+
+def reason_to_skip() -> str | None:
+    """Why this run must not republish anything, or None; takes the sweep lock."""
+    if not acquire_sweep_lock():
+        logger.info("Another sweep is running; this one does nothing")
+        return "running"
+    try:
+        waiting = fetch_waiting_messages()
+    except BrokerUnreachable:
+        logger.warning("Sweep: broker unreachable; nothing republished", exc_info=True)
+        return "broker_down"
+    if waiting:
+        logger.info("Sweep: %d message(s) still wait in the broker; nothing republished", waiting)
+        return "backlog"
+    return None
+
+
+def acquire_sweep_lock() -> bool:
+    """Take the transaction-scoped advisory lock (PostgreSQL); False if another sweep has it."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(
+        db.session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": SWEEP_LOCK_KEY})
+    )
+
+
+def requeue_stuck_comments() -> SweepResult:
+    """Republish comments queued since before the cutoff; hold those re-sent too often."""
     config = current_app.config
     now = utcnow()
     cutoff = now - timedelta(seconds=float(config["SWEEP_AFTER_SECONDS"]))

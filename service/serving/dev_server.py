@@ -3,7 +3,7 @@
 from typing import Any
 
 from flask import Flask
-from werkzeug.serving import WSGIRequestHandler, run_simple
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server, run_simple
 
 from service.serving.answers import error_body
 
@@ -30,3 +30,8 @@ def run_dev_server(app: Flask, host: str, port: int) -> None:
         host, port, app, threaded=True, use_reloader=False,
         request_handler=JsonErrorRequestHandler,
     )  # fmt: skip
+
+
+def make_dev_server(app: Flask, host: str, port: int) -> BaseWSGIServer:
+    """The same server, bound and not yet serving, for a caller that controls its shutdown."""
+    return make_server(host, port, app, threaded=True, request_handler=JsonErrorRequestHandler)

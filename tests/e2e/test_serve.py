@@ -1,4 +1,5 @@
-"""README command 1: `moderato serve` on an empty data folder works with no other step."""
+"""README command 1: `moderato serve` on an empty data folder works with no other step, and
+stops, worker and all, on one Ctrl-C or SIGTERM, or when its worker dies."""
 
 import json
 import os
@@ -6,12 +7,14 @@ import re
 import signal
 import subprocess
 import sys
+import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.support.processes import ManagedProcess, free_port, wait_for
+from tests.support.processes import ManagedProcess, free_port, port_open, wait_for
 
 pytestmark = pytest.mark.worker
 
@@ -30,19 +33,51 @@ def request(url: str, key: str, payload: dict | None = None) -> dict:
         return json.loads(answer.read())
 
 
-def test_serve_on_an_empty_folder_prints_demo_keys_and_decides_comments(tmp_path: Path) -> None:
-    port = free_port()
+def start_serve(data_dir: Path, port: int, *, sigint_ignored: bool = False) -> ManagedProcess:
+    """`moderato serve` on `data_dir`, in a process group of its own as a terminal runs it.
+
+    `sigint_ignored`: as a non-interactive shell starts a background job (`make run &` in a
+    script), which is how serve once ignored Ctrl-C while its worker, installing its own
+    handler, died of it.
+    """
     env = {k: v for k, v in os.environ.items() if not k.startswith("MODERATO_")}
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
-    env |= {"MODERATO_DATA_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"}
+    env |= {"MODERATO_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
     command = moderato_command() + ["serve", "--port", str(port), "--concurrency", "1"]
-    server = ManagedProcess(command, env, tmp_path / "serve.log").start()
+    if sigint_ignored:
+        command = ["sh", "-c", "trap '' INT; exec \"$@\"", "sh", *command]
+    return ManagedProcess(command, env, data_dir / "serve.log").start()
+
+
+def wait_served(server: ManagedProcess) -> str:
+    """The log once the demo keys are printed and the server listens."""
+    return wait_for(  # type: ignore[no-any-return]
+        lambda: "Demo moderator" in (text := server.log()) and "Running on" in text and text,
+        timeout=180,
+    )
+
+
+@pytest.fixture
+def serving(tmp_path: Path) -> Iterator[tuple[ManagedProcess, int]]:
+    """A started `moderato serve` whose worker is ready, and its port."""
+    port = free_port()
+    server = start_serve(tmp_path, port, sigint_ignored=True)
     try:
-        log = wait_for(
-            lambda: "Demo moderator" in (text := server.log()) and "Running on" in text and text,
-            timeout=180,
-        )
+        wait_served(server)
+        wait_for(lambda: " ready." in server.log(), timeout=90)
+        yield server, port
+    finally:
+        server.stop()
+        for pid in leftover_processes(tmp_path).split():  # the worker has a group of its own
+            os.kill(int(pid), signal.SIGKILL)
+
+
+def test_serve_on_an_empty_folder_prints_demo_keys_and_decides_comments(tmp_path: Path) -> None:
+    port = free_port()
+    server = start_serve(tmp_path, port)
+    try:
+        log = wait_served(server)
         site_key = re.search(r"key: (sk_\S+)", log).group(1)  # type: ignore[union-attr]
         token = re.search(r"token: (mk_\S+)", log).group(1)  # type: ignore[union-attr]
         base = f"http://127.0.0.1:{port}/api/v1"
@@ -58,11 +93,48 @@ def test_serve_on_an_empty_folder_prints_demo_keys_and_decides_comments(tmp_path
         )
         assert decided["decided_by"] == "classifier"
         assert (tmp_path / "moderato.db").exists()
-        # SIGTERM to `serve` alone, as a supervisor sends it: its worker must go too.
-        server.process.send_signal(signal.SIGTERM)  # type: ignore[union-attr]
-        wait_for(lambda: not leftover_processes(tmp_path), timeout=60)
+        ready = urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz?deep=1", timeout=5)  # noqa: S310 - our own loopback server
+        assert json.loads(ready.read())["checks"]["workers"] == "ok"  # file heartbeats
     finally:
         server.stop()
+
+
+def test_one_ctrl_c_to_the_process_group_stops_serve_and_its_worker(
+    serving: tuple[ManagedProcess, int], tmp_path: Path
+) -> None:
+    server, _ = serving
+    server.signal_group(signal.SIGINT)  # what a terminal sends on Ctrl-C
+    wait_for(lambda: all_gone(server, tmp_path), timeout=15)
+
+
+def test_sigterm_to_serve_alone_stops_serve_and_its_worker(
+    serving: tuple[ManagedProcess, int], tmp_path: Path
+) -> None:
+    server, _ = serving
+    server.process.send_signal(signal.SIGTERM)  # type: ignore[union-attr]
+    wait_for(lambda: all_gone(server, tmp_path), timeout=15)
+
+
+def test_when_its_worker_is_killed_serve_stops_answering(
+    serving: tuple[ManagedProcess, int], tmp_path: Path
+) -> None:
+    server, port = serving
+    worker_pid = int(subprocess.run(["pgrep", "-P", str(server.process.pid)],  # type: ignore[union-attr]
+                                    capture_output=True).stdout.split()[0])  # fmt: skip
+    os.kill(worker_pid, signal.SIGKILL)
+    wait_for(lambda: all_gone(server, tmp_path), timeout=15)
+    assert server.process.returncode != 0  # type: ignore[union-attr]
+    assert not port_open(port)
+
+
+def all_gone(server: ManagedProcess, tmp_path: Path) -> bool:
+    """`serve` has exited and no process of it or its worker is left."""
+    in_group = subprocess.run(["pgrep", "-g", str(server.process.pid)], capture_output=True)  # type: ignore[union-attr]
+    return (
+        server.process.poll() is not None
+        and not in_group.stdout
+        and not leftover_processes(tmp_path)
+    )  # type: ignore[union-attr]
 
 
 def leftover_processes(tmp_path: Path) -> bytes:

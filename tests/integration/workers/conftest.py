@@ -25,6 +25,7 @@ def worker_settings() -> dict[str, object]:
         "SWEEP_AFTER_SECONDS": 4,
         "VISIBILITY_TIMEOUT_SECONDS": 6,
         "CLASSIFIER_REFRESH_SECONDS": 0.5,
+        "WORKER_HEARTBEAT_SECONDS": 1,
     }
 
 

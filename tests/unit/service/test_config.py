@@ -57,3 +57,9 @@ def test_prefixed_environment_variables_override_defaults(tmp_path: Path, monkey
     monkeypatch.setenv("MODERATO_SWEEP_AFTER_SECONDS", "7")
     app = create_app({"DATA_DIR": str(tmp_path)})
     assert app.config["SWEEP_AFTER_SECONDS"] == 7
+
+
+def test_a_sweep_run_still_queued_when_the_next_is_due_expires(tmp_path: Path) -> None:
+    app = create_app({"DATA_DIR": str(tmp_path), "SWEEP_INTERVAL_SECONDS": 30})
+    entry = app.config["CELERY"]["beat_schedule"]["sweep-queued-comments"]
+    assert 0 < entry["options"]["expires"] <= entry["schedule"]

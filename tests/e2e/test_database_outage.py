@@ -35,7 +35,14 @@ def outage_app(
 ) -> Iterator[Flask]:
     url = server.create_database("moderato")
     app = create_app(
-        app_config("postgresql", tmp_path_factory.mktemp("outage"), SQLALCHEMY_DATABASE_URI=url)
+        app_config(
+            "postgresql",
+            tmp_path_factory.mktemp("outage"),
+            SQLALCHEMY_DATABASE_URI=url,
+            # A broker of its own: dispose_app closes kombu's connection pool, which is shared
+            # by every app publishing to the same URL (the suite's Redis database).
+            BROKER_URL="memory://",
+        )  # fmt: skip
     )
     app.config[STOP_AFTER_VIEW] = False
 

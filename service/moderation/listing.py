@@ -6,11 +6,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, or_
 
+from models import INTEGER_MAX, Comment
 from models import QUEUE_SCORE as SCORE
-from models import Comment
-from service.errors import InvalidInput
 from service.extensions import db
-from service.pagination import Page, decode_cursor, encode_cursor
+from service.pagination import Page, decode_cursor, encode_cursor, invalid_cursor
 
 
 @dataclass(frozen=True)
@@ -21,6 +20,12 @@ class Ordering:
     key_of: Callable[[Comment], list[Any]]
     after: Callable[[list[Any]], ColumnElement[bool]]
     key_types: tuple[type, ...]
+
+
+# What each kind of key value may hold: an id fits the integer column, a score is in [-1, 1]
+# (-1 stands for "not scored yet"). Out of range, a query would overflow (PostgreSQL integer,
+# SQLite INTEGER) or Python's int() would fail (inf, NaN), so a forged cursor is a 422.
+KEY_RANGES: dict[type, tuple[float, float]] = {int: (0, INTEGER_MAX), float: (-1.0, 1.0)}
 
 
 ORDERINGS = {
@@ -49,10 +54,23 @@ def paginate(query: Select[Any], order: str, limit: int, cursor: str | None) -> 
 
 
 def cursor_key(cursor: str, order: str, ordering: Ordering) -> list[Any]:
-    """The decoded key, checked for shape so that a forged cursor is a 422, not a 500."""
+    """The decoded key, checked for shape and range so that a forged cursor is a 422, not a 500."""
     key = decode_cursor(cursor, order)
     if len(key) != len(ordering.key_types) or not all(
-        isinstance(value, int | float) and not isinstance(value, bool) for value in key
+        valid_key_value(kind, value) for kind, value in zip(ordering.key_types, key, strict=False)
     ):
-        raise InvalidInput(fields={"cursor": "Invalid cursor for this listing."})
+        raise invalid_cursor()
     return [kind(value) for kind, value in zip(ordering.key_types, key, strict=True)]
+
+
+def valid_key_value(kind: type, value: Any) -> bool:
+    """Whether `value` is a number of `kind` (an int for an id) within its range.
+
+    Comparing before converting: `float(10**400)` and `int(float("inf"))` would raise.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if kind is int and not isinstance(value, int):
+        return False
+    low, high = KEY_RANGES[kind]
+    return low <= value <= high  # False for NaN

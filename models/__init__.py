@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from models.base import Base, utcnow
+from models.base import INTEGER_MAX, Base, utcnow
 from models.classifier_version import (
     ClassifierActivation,
     ClassifierVersion,
@@ -16,6 +16,7 @@ from models.site import ModerationMode, Moderator, PolicyDefaults, Site, moderat
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 __all__ = [
+    "INTEGER_MAX",
     "MIGRATIONS_DIR",
     "QUEUE_SCORE",
     "ActorKind",

@@ -17,6 +17,10 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+# The largest value an `Integer` column (ids, parent ids, versions) holds on PostgreSQL:
+# a 32-bit signed integer. Input is checked against it so that no query overflows.
+INTEGER_MAX = 2**31 - 1
+
 
 class Base(DeclarativeBase):
     """Base class of all Moderato tables."""

@@ -19,6 +19,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config)
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_middleware(app)
@@ -47,6 +48,13 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(models.MIGRATIONS_DIR))
     celery_init_app(app)
     auth.init_app(app)
+
+
+def register_url_converters(app: Flask) -> None:
+    """`<id:...>` in routes: only ids an integer column can hold (before any route is added)."""
+    from service.api.converters import IdConverter
+
+    app.url_map.converters["id"] = IdConverter
 
 
 def register_blueprints(app: Flask) -> None:

@@ -24,13 +24,27 @@ def encode_cursor(order: str, key: list[Any]) -> str:
 
 
 def decode_cursor(cursor: str, order: str) -> list[Any]:
-    """Unpack a cursor made by `encode_cursor` for the same order, or raise a 422."""
+    """Unpack a cursor made by `encode_cursor` for the same order, or raise a 422.
+
+    The caller still checks the key's values: a forged cursor can hold any JSON.
+    """
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        payload = json.loads(base64.urlsafe_b64decode(padded.encode()), parse_constant=refuse)
         key = payload["k"]
         if payload["o"] != order or not isinstance(key, list):
             raise ValueError(order)
-    except (ValueError, KeyError, TypeError, binascii.Error) as error:
-        raise InvalidInput(fields={"cursor": "Invalid cursor for this listing."}) from error
+    # RecursionError: a forged cursor can nest thousands of arrays deep.
+    except (ValueError, KeyError, TypeError, binascii.Error, RecursionError) as error:
+        raise invalid_cursor() from error
     return key
+
+
+def invalid_cursor() -> InvalidInput:
+    """The 422 for a cursor this listing did not make."""
+    return InvalidInput(fields={"cursor": "Invalid cursor for this listing."})
+
+
+def refuse(constant: str) -> Any:
+    """Refuse NaN and Infinity, which `encode_cursor` never writes."""
+    raise ValueError(constant)

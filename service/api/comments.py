@@ -6,7 +6,7 @@ from service.api.auth import current_principal, current_site, require
 from service.api.headers import idempotency_key
 from service.api.requests import json_body, query_args
 from service.api.responses import comment_response, page_response
-from service.api.schemas import comment_create_schema, load_or_raise, page_args_schema
+from service.api.schemas import article_page_args_schema, comment_create_schema, load_or_raise
 from service.moderation import intake
 
 bp = Blueprint("comments", __name__)
@@ -23,7 +23,7 @@ def create_comment() -> tuple[Response, int]:
     return comment_response(comment, principal, 202, location=True)
 
 
-@bp.get("/comments/<int:comment_id>")
+@bp.get("/comments/<id:comment_id>")
 @require(site=True, moderator=True)
 def get_comment(comment_id: int) -> tuple[Response, int]:
     """One comment of the caller's site(s)."""
@@ -37,6 +37,9 @@ def get_comment(comment_id: int) -> tuple[Response, int]:
 def list_article_comments(article_id: str) -> dict:
     """The approved comments of an article, oldest first, for display under it."""
     principal = current_principal()
-    args = load_or_raise(page_args_schema, query_args())
-    page = intake.list_article_comments(current_site(), article_id, args["limit"], args["cursor"])
+    # The article id from the path is checked like one in a body (no NUL, at most 255).
+    args = load_or_raise(article_page_args_schema, {**query_args(), "article_id": article_id})
+    page = intake.list_article_comments(
+        current_site(), args["article_id"], args["limit"], args["cursor"]
+    )
     return page_response(page, principal)

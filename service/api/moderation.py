@@ -27,7 +27,7 @@ def list_queue() -> dict:
     return page_response(page, principal)
 
 
-@bp.post("/comments/<int:comment_id>/approve")
+@bp.post("/comments/<id:comment_id>/approve")
 @require(moderator=True)
 def approve_comment(comment_id: int) -> tuple[Response, int]:
     """Publish a comment."""
@@ -42,7 +42,7 @@ def approve_comment(comment_id: int) -> tuple[Response, int]:
     return comment_response(comment, principal)
 
 
-@bp.post("/comments/<int:comment_id>/reject")
+@bp.post("/comments/<id:comment_id>/reject")
 @require(moderator=True)
 def reject_comment(comment_id: int) -> tuple[Response, int]:
     """Reject a comment, with a reason."""
@@ -58,7 +58,7 @@ def reject_comment(comment_id: int) -> tuple[Response, int]:
     return comment_response(comment, principal)
 
 
-@bp.get("/comments/<int:comment_id>/history")
+@bp.get("/comments/<id:comment_id>/history")
 @require(moderator=True)
 def get_history(comment_id: int) -> dict:
     """The audit trail of one comment."""

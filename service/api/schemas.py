@@ -1,11 +1,12 @@
 """Request and response schemas. Load schemas whitelist input; dump schemas choose what each
 kind of caller may see."""
 
+import re
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from models import CommentStatus
+from models import INTEGER_MAX, CommentStatus
 
 REJECT_REASONS = ("spam", "abuse", "off_topic", "illegal", "other")
 QUEUE_ORDERS = ("oldest", "newest", "score")
@@ -13,21 +14,40 @@ MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 50
 
 
-class CleanString(fields.String):
-    """A string trimmed of surrounding white space, refusing NUL and other control bytes.
+# NUL and the other C0 controls except tab, line feed and carriage return; and UTF-16
+# surrogates, which JSON can spell (`"\ud800"`) but no database encoding can store.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+SURROGATES = re.compile("[\ud800-\udfff]")
 
-    PostgreSQL cannot store NUL in text, and control characters in a comment are never
-    legitimate; refusing them here turns a would-be 500 into a clear 422.
+
+class CleanString(fields.String):
+    """A string trimmed of surrounding white space, refusing control characters and lone
+    surrogates.
+
+    PostgreSQL cannot store NUL or a lone surrogate in text, and control characters in a
+    comment are never legitimate; refusing them here turns a would-be 500 into a clear 422.
     """
 
-    default_error_messages = {"control": "Must not contain control characters."}
-    ALLOWED_CONTROLS = frozenset("\n\r\t")
+    default_error_messages = {
+        "control": "Must not contain control characters.",
+        "surrogate": "Must not contain unpaired surrogates (not valid Unicode).",
+    }
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs).strip()
-        if any(ord(ch) < 32 and ch not in self.ALLOWED_CONTROLS for ch in text):
+        if CONTROL_CHARACTERS.search(text):
             raise self.make_error("control")
+        if SURROGATES.search(text):
+            raise self.make_error("surrogate")
         return text
+
+
+class CleanUrl(CleanString, fields.Url):
+    """A URL, checked for control characters and surrogates before its syntax."""
+
+
+class CleanEmail(CleanString, fields.Email):
+    """An e-mail address, checked for control characters and surrogates before its syntax."""
 
 
 class IPAddressString(fields.IP):
@@ -45,9 +65,9 @@ def optional_string(max_length: int) -> CleanString:
     return CleanString(load_default=None, allow_none=True, validate=validate.Length(max=max_length))
 
 
-def optional_url() -> fields.Url:
+def optional_url() -> CleanUrl:
     """An optional http(s) URL."""
-    return fields.Url(
+    return CleanUrl(
         load_default=None,
         allow_none=True,
         schemes={"http", "https"},
@@ -63,12 +83,15 @@ class CommentCreateSchema(Schema):
     article_url = optional_url()
     article_title = optional_string(500)
     author_name = CleanString(required=True, validate=validate.Length(min=1, max=100))
-    author_email = fields.Email(
-        load_default=None, allow_none=True, validate=validate.Length(max=254)
-    )
+    author_email = CleanEmail(load_default=None, allow_none=True, validate=validate.Length(max=254))
     author_url = optional_url()
     body = CleanString(required=True, validate=validate.Length(min=1, max=10_000))
-    parent_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    parent_id = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        strict=True,
+        validate=validate.Range(min=1, max=INTEGER_MAX),
+    )
     author_ip = IPAddressString(load_default=None, allow_none=True)
     user_agent = optional_string(512)
     referrer = optional_string(2048)
@@ -84,7 +107,7 @@ class DecisionSchema(Schema):
 class RejectionSchema(DecisionSchema):
     """The body of a reject: a reason is required."""
 
-    reason = fields.String(required=True, validate=validate.OneOf(REJECT_REASONS))
+    reason = CleanString(required=True, validate=validate.OneOf(REJECT_REASONS))
 
 
 class PageArgsSchema(Schema):
@@ -96,18 +119,24 @@ class PageArgsSchema(Schema):
     limit = fields.Integer(
         load_default=DEFAULT_PAGE_SIZE, validate=validate.Range(min=1, max=MAX_PAGE_SIZE)
     )
-    cursor = fields.String(load_default=None)
+    cursor = CleanString(load_default=None)
+
+
+class ArticlePageArgsSchema(PageArgsSchema):
+    """A page of an article's comments: the article id from the path, the rest from the query."""
+
+    article_id = CleanString(required=True, validate=validate.Length(min=1, max=255))
 
 
 class QueueArgsSchema(PageArgsSchema):
     """Filters of the moderation queue."""
 
-    status = fields.String(
+    status = CleanString(
         load_default=CommentStatus.PENDING, validate=validate.OneOf(CommentStatus.ALL)
     )
-    article_id = fields.String(load_default=None, validate=validate.Length(max=255))
-    site = fields.String(load_default=None, validate=validate.Length(max=80))
-    order = fields.String(load_default="oldest", validate=validate.OneOf(QUEUE_ORDERS))
+    article_id = CleanString(load_default=None, validate=validate.Length(max=255))
+    site = CleanString(load_default=None, validate=validate.Length(max=80))
+    order = CleanString(load_default="oldest", validate=validate.OneOf(QUEUE_ORDERS))
 
 
 class CommentSchema(Schema):
@@ -163,7 +192,7 @@ class ModerationEventSchema(Schema):
 comment_create_schema = CommentCreateSchema()
 decision_schema = DecisionSchema()
 rejection_schema = RejectionSchema()
-page_args_schema = PageArgsSchema()
+article_page_args_schema = ArticlePageArgsSchema()
 queue_args_schema = QueueArgsSchema()
 comment_schema = CommentSchema()
 comments_schema = CommentSchema(many=True)

@@ -12,10 +12,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union_all
 
-from models import Comment
-from service.errors import InvalidInput
+from models import INTEGER_MAX, Comment
 from service.extensions import db
-from service.pagination import Page, decode_cursor, encode_cursor
+from service.pagination import Page, decode_cursor, encode_cursor, invalid_cursor
 
 
 def queue_score(entity: Any) -> ColumnElement[float]:
@@ -41,6 +40,12 @@ def after_score(key: list[Any]) -> ColumnElement[bool]:
     """
     score = queue_score(Comment)
     return and_(score <= key[0], or_(score < key[0], Comment.id > key[1]))
+
+
+# What each kind of key value may hold: an id fits the integer column, a score is in [-1, 1]
+# (-1 stands for "not scored yet"). Out of range, a query would overflow (PostgreSQL integer,
+# SQLite INTEGER) or Python's int() would fail (inf, NaN), so a forged cursor is a 422.
+KEY_RANGES: dict[type, tuple[float, float]] = {int: (0, INTEGER_MAX), float: (-1.0, 1.0)}
 
 
 ORDERINGS = {
@@ -117,10 +122,23 @@ def merged(parts: list[Select[Any]], ordering: Ordering, limit: int) -> Select[A
 
 
 def cursor_key(cursor: str, order: str, ordering: Ordering) -> list[Any]:
-    """The decoded key, checked for shape so that a forged cursor is a 422, not a 500."""
+    """The decoded key, checked for shape and range so that a forged cursor is a 422, not a 500."""
     key = decode_cursor(cursor, order)
     if len(key) != len(ordering.key_types) or not all(
-        isinstance(value, int | float) and not isinstance(value, bool) for value in key
+        valid_key_value(kind, value) for kind, value in zip(ordering.key_types, key, strict=False)
     ):
-        raise InvalidInput(fields={"cursor": "Invalid cursor for this listing."})
+        raise invalid_cursor()
     return [kind(value) for kind, value in zip(ordering.key_types, key, strict=True)]
+
+
+def valid_key_value(kind: type, value: Any) -> bool:
+    """Whether `value` is a number of `kind` (an int for an id) within its range.
+
+    Comparing before converting: `float(10**400)` and `int(float("inf"))` would raise.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if kind is int and not isinstance(value, int):
+        return False
+    low, high = KEY_RANGES[kind]
+    return low <= value <= high  # False for NaN

@@ -42,12 +42,14 @@ def register_extensions(app: Flask) -> None:
     import models
     from service import database
     from service.api import auth
+    from service.moderation import publisher
 
     db.init_app(app)
     database.init_app(app)  # after db.init_app: its teardown must run first
     migrate.init_app(app, db, directory=str(models.MIGRATIONS_DIR))
     celery_init_app(app)
     auth.init_app(app)
+    publisher.init_app(app)
 
 
 def register_url_converters(app: Flask) -> None:

@@ -35,6 +35,9 @@ class Config:
     CLASSIFIER_CACHE_SIZE = 8  # versions a worker process keeps loaded (about 10 MB each)
 
     # Reliability
+    # New comments' classification messages are sent in batches gathered over this window, off
+    # the request path (service/moderation/publisher.py); 0 publishes inline.
+    PUBLISH_WINDOW_SECONDS = 0.02
     SWEEP_INTERVAL_SECONDS = 30.0  # how often beat runs the sweep
     SWEEP_AFTER_SECONDS = 120.0  # a comment queued longer than this is sent again
     SWEEP_MAX_REQUEUES = 5  # then it is held for a human: something keeps killing its task

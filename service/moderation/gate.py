@@ -19,6 +19,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any, cast
 
+from flask import current_app
 from sqlalchemy import (
     ColumnElement,
     Table,
@@ -36,7 +37,7 @@ from sqlalchemy.orm import Session
 from models import ActorKind, Comment, CommentStatus, ModerationEvent, utcnow
 from service.extensions import db
 from service.moderation.decide import Scored
-from service.moderation.dispatch import enqueue_classification
+from service.moderation.publisher import publish_new
 
 logger = logging.getLogger(__name__)
 
@@ -118,8 +119,8 @@ def admit(values: dict[str, Any]) -> Admitted:
 
 
 def publish(comment_ids: list[int]) -> None:
-    """Enqueue the classification of newly stored comments (a broker failure is logged there)."""
-    enqueue_classification(comment_ids)
+    """Have newly stored comments classified (a broker failure is logged, never raised)."""
+    publish_new(current_app, comment_ids)
 
 
 def transition(changes: Sequence[Change]) -> list[Applied]:

@@ -61,6 +61,9 @@ def app_config(backend: str, data_dir: Path, **overrides: Any) -> dict[str, Any]
         "DATA_DIR": str(data_dir),
         "CLASSIFIER_BACKEND": "keyword",
         "SWEEP_AFTER_SECONDS": 60,
+        # Each publish at once, so tests see the message as soon as the request returns; the
+        # batched path has tests of its own and runs in `moderato serve` and the benchmarks.
+        "PUBLISH_WINDOW_SECONDS": 0,
     }
     if backend == "postgresql":
         config["SQLALCHEMY_DATABASE_URI"] = pg_url()

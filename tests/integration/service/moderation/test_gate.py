@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from models import ActorKind, Comment, CommentStatus, ModerationEvent
 from service.extensions import db
-from service.moderation import gate
+from service.moderation import gate, publisher
 from service.moderation.decide import Scored
 from tests.support.factories import create_comment, create_site
 
@@ -122,7 +122,7 @@ def test_admitting_a_comment_enqueues_it_only_after_the_commit(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     published: list[list[int]] = []  # the broker is the boundary: record what would be sent
-    monkeypatch.setattr(gate, "enqueue_classification", published.append)
+    monkeypatch.setattr(publisher, "enqueue_classification", published.append)
     site = create_site().site
     admitted = gate.admit({"site_id": site.id, "article_id": "a", "author_name": "A", "body": "b"})
     assert published == []

@@ -21,7 +21,11 @@ class Config:
     KEY_CACHE_SECONDS = 10.0
     MAX_CONTENT_LENGTH = 64 * 1024  # the contract: bodies over 64 KiB get a 413
     MAX_URL_LENGTH = 4096  # longer request targets get a 414 (gunicorn's own line limit: 4094)
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    # No ping before each checkout: it is a round trip on every request (a sixth of intake's
+    # time). A connection the server dropped fails once instead, SQLAlchemy then discards
+    # every pooled connection older than the failure ("optimistic" disconnect handling), and
+    # that one request gets a 503 with Retry-After (service/database.py) that clients retry.
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": False}
 
     # Where embedded-mode files live (SQLite database, file-system broker); None: instance/.
     DATA_DIR: str | None = None

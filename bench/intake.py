@@ -47,11 +47,13 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 import redis
+
+from bench.wrk import LUA_COUNTING_TAIL, WrkResult, run_wrk
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 ISSO_VENV = REPO_ROOT / "bench" / ".cache" / "isso-venv"
@@ -103,24 +105,6 @@ function request()
   return prepared
 end
 
-function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
-end
-
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("BENCH duration_us %%d\\n", summary.duration))
-  io.write(string.format("BENCH responses %%d\\n", summary.requests))
-  io.write(string.format("BENCH p50_us %%d\\n", latency:percentile(50)))
-  io.write(string.format("BENCH p99_us %%d\\n", latency:percentile(99)))
-  io.write(string.format("BENCH errors %%d %%d %%d %%d\\n", e.connect, e.read, e.write, e.timeout))
-  for _, thread in ipairs(threads) do
-    io.write(string.format("BENCH sent %%d\\n", thread:get("sent")))
-    for status, count in pairs(thread:get("statuses")) do
-      io.write(string.format("BENCH status %%d %%d\\n", status, count))
-    end
-  end
-end
 """
 
 
@@ -137,27 +121,6 @@ class Server:
     success: tuple[int, ...]
     port: int = 0
     process: subprocess.Popen | None = None
-
-
-@dataclass
-class WrkResult:
-    """What one wrk run printed through the Lua `done` hook."""
-
-    duration_s: float
-    responses: int
-    p50_ms: float
-    p99_ms: float
-    socket_errors: int
-    sent: int
-    statuses: dict[int, int] = field(default_factory=dict)
-
-    def count(self, codes: tuple[int, ...]) -> int:
-        """Answers with one of these statuses."""
-        return sum(n for status, n in self.statuses.items() if status in codes)
-
-    def rate(self, codes: tuple[int, ...]) -> float:
-        """Successful answers per second."""
-        return self.count(codes) / self.duration_s
 
 
 def parse_args() -> argparse.Namespace:
@@ -336,38 +299,14 @@ def write_lua(server: Server, folder: Path) -> Path:
     script = folder / f"{server.name}.lua"
     # Lua strings are bytes: write the UTF-8 body as \ddd escapes so Content-Length is exact.
     escaped = '"' + "".join(f"\\{b}" for b in body.encode()) + '"'
-    script.write_text(LUA_SCRIPT % {"body": escaped, "headers": lines})
+    script.write_text((LUA_SCRIPT + LUA_COUNTING_TAIL) % {"body": escaped, "headers": lines})
     return script
 
 
 def wrk(server: Server, script: Path, connections: int, seconds: int) -> WrkResult:
-    """Run wrk once against the server and parse what the Lua `done` hook printed."""
+    """Run wrk once against the server."""
     url = f"http://127.0.0.1:{server.port}{server.path}"
-    command = ["wrk", "-t", str(WRK_THREADS), "-c", str(connections), "-d", f"{seconds}s"]
-    printed = run([*command, "--latency", "-s", str(script), url])
-    values: dict[str, list[int]] = {}
-    statuses: dict[int, int] = {}
-    sent = 0
-    for line in printed.splitlines():
-        if not line.startswith("BENCH "):
-            continue
-        name, *numbers = line.split()[1:]
-        if name == "status":
-            code, count = int(numbers[0]), int(numbers[1])
-            statuses[code] = statuses.get(code, 0) + count
-        elif name == "sent":
-            sent += int(numbers[0])
-        else:
-            values[name] = [int(n) for n in numbers]
-    return WrkResult(
-        duration_s=values["duration_us"][0] / 1e6,
-        responses=values["responses"][0],
-        p50_ms=values["p50_us"][0] / 1000,
-        p99_ms=values["p99_us"][0] / 1000,
-        socket_errors=sum(values["errors"]),
-        sent=sent,
-        statuses=statuses,
-    )
+    return run_wrk(url, script, connections=connections, seconds=seconds, threads=WRK_THREADS)
 
 
 def count_comments() -> int:

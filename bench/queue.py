@@ -54,7 +54,8 @@ from urllib.parse import urlencode
 
 import psycopg
 
-from bench.intake import WrkResult, free_port, lua_string, run, verdict
+from bench.intake import free_port, lua_string, run, verdict
+from bench.wrk import LUA_COUNTING_TAIL, WrkResult, run_wrk
 from service.pagination import encode_cursor
 from service.processes import web_command
 
@@ -155,24 +156,6 @@ function request()
   return wrk.format("GET", paths[(sent - 1) %% #paths + 1])
 end
 
-function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
-end
-
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("BENCH duration_us %%d\\n", summary.duration))
-  io.write(string.format("BENCH responses %%d\\n", summary.requests))
-  io.write(string.format("BENCH p50_us %%d\\n", latency:percentile(50)))
-  io.write(string.format("BENCH p99_us %%d\\n", latency:percentile(99)))
-  io.write(string.format("BENCH errors %%d %%d %%d %%d\\n", e.connect, e.read, e.write, e.timeout))
-  for _, thread in ipairs(threads) do
-    io.write(string.format("BENCH sent %%d\\n", thread:get("sent")))
-    for status, count in pairs(thread:get("statuses")) do
-      io.write(string.format("BENCH status %%d %%d\\n", status, count))
-    end
-  end
-end
 """
 
 
@@ -370,35 +353,16 @@ def write_lua(case: Case, folder: Path, number: int) -> Path:
     script = folder / f"case-{number}.lua"
     paths = ", ".join(lua_string(path) for path in case.paths)
     authorization = lua_string(f"Bearer {case.token}")
-    script.write_text(LUA_SCRIPT % {"authorization": authorization, "paths": paths})
+    script.write_text(
+        (LUA_SCRIPT + LUA_COUNTING_TAIL) % {"authorization": authorization, "paths": paths}
+    )
     return script
 
 
 def wrk(port: int, script: Path, connections: int, seconds: int) -> WrkResult:
-    """Run wrk once and parse what the Lua `done` hook printed."""
-    command = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--latency"]
-    printed = run([*command, "-s", str(script), f"http://127.0.0.1:{port}/"])
-    values: dict[str, list[int]] = {}
-    statuses: dict[int, int] = {}
-    sent = 0
-    for line in printed.splitlines():
-        if line.startswith("BENCH "):
-            name, *numbers = line.split()[1:]
-            if name == "status":
-                statuses[int(numbers[0])] = statuses.get(int(numbers[0]), 0) + int(numbers[1])
-            elif name == "sent":
-                sent += int(numbers[0])
-            else:
-                values[name] = [int(n) for n in numbers]
-    return WrkResult(
-        duration_s=values["duration_us"][0] / 1e6,
-        responses=values["responses"][0],
-        p50_ms=values["p50_us"][0] / 1000,
-        p99_ms=values["p99_us"][0] / 1000,
-        socket_errors=sum(values["errors"]),
-        sent=sent,
-        statuses=statuses,
-    )
+    """Run wrk once (one thread) against the web server."""
+    url = f"http://127.0.0.1:{port}/"
+    return run_wrk(url, script, connections=connections, seconds=seconds, threads=1)
 
 
 @contextlib.contextmanager

@@ -34,6 +34,14 @@ class Config:
     CLASSIFIER_REFRESH_SECONDS = 10.0  # how often a worker looks for a newly activated version
     CLASSIFIER_CACHE_SIZE = 8  # versions a worker process keeps loaded (about 10 MB each)
 
+    # Classification in batches (workers/batching.py): a worker gathers classification
+    # messages and decides them in one go, once CLASSIFY_BATCH_SIZE have arrived or
+    # CLASSIFY_BATCH_SECONDS have passed since the last batch, whichever comes first.
+    CLASSIFY_BATCH_SIZE = 200
+    CLASSIFY_BATCH_SECONDS = 0.05
+    CLASSIFY_MAX_RETRIES = 5  # a failed batch is sent again this often, then held for a human
+    CLASSIFY_RETRY_SECONDS = 1.0  # the first back-off; it doubles on every retry, up to 60 s
+
     # Reliability
     SWEEP_INTERVAL_SECONDS = 30.0  # how often beat runs the sweep
     SWEEP_AFTER_SECONDS = 120.0  # a comment queued longer than this is sent again
@@ -89,7 +97,9 @@ def celery_settings(config: dict[str, Any], data_dir: Path) -> dict[str, Any]:
         # A task is acknowledged when it has finished, and requeued if its worker dies.
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
-        "worker_prefetch_multiplier": 4,
+        # Enough unacknowledged messages per pool process for a full batch to gather while
+        # the previous one is being decided (celery-batches buffers what was prefetched).
+        "worker_prefetch_multiplier": 2 * int(config["CLASSIFY_BATCH_SIZE"]),
         "task_default_queue": Queues.MODERATION,
         "task_routes": {
             "moderation.*": {"queue": Queues.MODERATION},

@@ -276,9 +276,8 @@ class Run:
 
     def command(self, app: Flask, number: int) -> list[str]:
         """The worker command line: `moderato worker`'s, with a host name of its own."""
-        command = worker_command(app, concurrency=self.concurrency)
-        if self.concurrency is None:
-            command += ["--pool", "solo"]
+        pool = "solo" if self.concurrency is None else None
+        command = worker_command(app, concurrency=self.concurrency, pool=pool)
         if self.prefetch:
             command += ["--prefetch-multiplier", str(self.prefetch)]
         return command + ["--hostname", f"bench{number}-{os.getpid()}@%h"]

@@ -67,7 +67,7 @@ def web(host: str, port: int, workers: int) -> None:
 @click.command("worker")
 @click.option("--concurrency", type=int, help="Processes; default: one per CPU.")
 # solo: the worker decides its batches in its own process (no pool processes); run one such
-# worker per core. It used about a fifth less CPU per comment in bench/pipeline.py.
+# worker per core. It used up to a fifth less CPU per comment in bench/pipeline.py.
 @click.option(
     "--pool",
     type=click.Choice(["prefork", "solo"]),

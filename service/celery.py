@@ -9,6 +9,8 @@ def celery_init_app(app: Flask) -> Celery:
     """Create the Celery app for `app`; every task runs inside an app context."""
 
     class FlaskTask(Task):
+        flask_app = app  # for task classes that cannot inherit this one (workers/batching.py)
+
         def __call__(self, *args: object, **kwargs: object) -> object:
             with app.app_context():
                 return self.run(*args, **kwargs)

@@ -38,6 +38,14 @@ class Config:
     CLASSIFIER_REFRESH_SECONDS = 10.0  # how often a worker looks for a newly activated version
     CLASSIFIER_CACHE_SIZE = 8  # versions a worker process keeps loaded (about 10 MB each)
 
+    # Classification in batches (workers/batching.py): a worker gathers classification
+    # messages and decides them in one go, once CLASSIFY_BATCH_SIZE have arrived or
+    # CLASSIFY_BATCH_SECONDS have passed since the last batch, whichever comes first.
+    CLASSIFY_BATCH_SIZE = 200
+    CLASSIFY_BATCH_SECONDS = 0.05
+    CLASSIFY_MAX_RETRIES = 5  # a failed batch is sent again this often, then held for a human
+    CLASSIFY_RETRY_SECONDS = 1.0  # the first back-off; it doubles on every retry, up to 60 s
+
     # Reliability
     # New comments' classification messages are sent in batches gathered over this window, off
     # the request path (service/moderation/publisher.py); 0 publishes inline.
@@ -102,7 +110,9 @@ def celery_settings(config: dict[str, Any], data_dir: Path) -> dict[str, Any]:
         # A task is acknowledged when it has finished, and requeued if its worker dies.
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
-        "worker_prefetch_multiplier": 4,
+        # Enough unacknowledged messages per pool process for a full batch to gather while
+        # the previous one is being decided (celery-batches buffers what was prefetched).
+        "worker_prefetch_multiplier": 2 * int(config["CLASSIFY_BATCH_SIZE"]),
         # Bounds the shutdown a SIGTERM starts (see WORKER_ENVIRONMENT in service/processes.py).
         "worker_soft_shutdown_timeout": float(config["WORKER_SHUTDOWN_GRACE_SECONDS"]),
         "task_default_queue": Queues.MODERATION,

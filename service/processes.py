@@ -16,7 +16,12 @@ WORKER_ENVIRONMENT = {"REMAP_SIGTERM": "SIGQUIT"}
 
 
 def worker_command(
-    app: Flask, *, concurrency: int | None = None, beat: bool = False, loglevel: str = "INFO"
+    app: Flask,
+    *,
+    concurrency: int | None = None,
+    pool: str | None = None,
+    beat: bool = False,
+    loglevel: str = "INFO",
 ) -> list[str]:
     """`celery worker` consuming every Moderato queue."""
     command = [
@@ -25,6 +30,8 @@ def worker_command(
     ]  # fmt: skip
     if concurrency:
         command += ["--concurrency", str(concurrency)]
+    if pool:
+        command += ["--pool", pool]
     if beat:  # embedded beat: for `serve` and tests, where exactly one worker runs
         command += ["--beat", "--schedule", app.config["CELERY"]["beat_schedule_filename"]]
     if app.config["CELERY"]["broker_url"].startswith("filesystem://"):

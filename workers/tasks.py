@@ -1,32 +1,29 @@
 """Celery tasks. Thin: they take ids, call one service function, and handle retries."""
 
 import logging
-from typing import Any
 
-from celery import Task, shared_task
+from celery import shared_task
+from celery_batches import SimpleRequest
+from flask import current_app
 
+from service.extensions import db
 from service.learning import retraining
 from service.learning.classifiers import get_classifiers
 from service.moderation import classify, idempotency, sweep
 from service.names import TaskNames
+from workers.batching import ClassificationBatches
 
 logger = logging.getLogger(__name__)
 
-MAX_RETRIES = 5
 RETRY_BACKOFF_CAP_SECONDS = 60
 
-CLASSIFY_OPTIONS: dict[str, Any] = {
-    "bind": True,
-    "max_retries": MAX_RETRIES,
-    "acks_late": True,  # acknowledged only once the comment is decided...
-    "reject_on_worker_lost": True,  # ...and redelivered if the worker dies mid-task
-}
 
-
-@shared_task(name=TaskNames.CLASSIFY_COMMENTS, **CLASSIFY_OPTIONS)
-def classify_comments(self: Task, comment_ids: list[int]) -> None:
-    """Classify comments in one vectorised call and decide them."""
-    run_classification(self, comment_ids)
+# A batch task: each call receives the buffered requests (messages), not one message's ids.
+@shared_task(name=TaskNames.CLASSIFY_COMMENTS, base=ClassificationBatches, acks_late=True)
+def classify_comments(requests: list[SimpleRequest]) -> None:
+    """Classify the comments of many messages in one vectorised call and decide them."""
+    for group in failure_groups(requests):
+        classify_group(group)
 
 
 @shared_task(name=TaskNames.SWEEP_QUEUED_COMMENTS, ignore_result=True)
@@ -55,26 +52,63 @@ def retrain_site_classifier(site_id: int) -> None:
     retraining.retrain_site_classifier_by_id(site_id)
 
 
-def run_classification(task: Task, comment_ids: list[int]) -> None:
-    """Classify with bounded retries; when they run out, a human decides."""
+def failure_groups(requests: list[SimpleRequest]) -> list[list[SimpleRequest]]:
+    """First-time requests as one group; each retried request alone.
+
+    A batch that failed is retried message by message, so one comment that breaks the
+    classifier is held for a human alone, not with the comments it happened to arrive with.
+    """
+    fresh = [request for request in requests if attempt_of(request) == 0]
+    retried = [[request] for request in requests if attempt_of(request) > 0]
+    return ([fresh] if fresh else []) + retried
+
+
+def attempt_of(request: SimpleRequest) -> int:
+    """How many times this request's comments failed before (0: sent by intake or sweep)."""
+    return int(request.kwargs.get("attempt", 0))
+
+
+def ids_of(requests: list[SimpleRequest]) -> list[int]:
+    """The comment ids of all the requests, each message's `comment_ids` argument."""
+    return [comment_id for request in requests for comment_id in request.args[0]]
+
+
+def classify_group(group: list[SimpleRequest]) -> None:
+    """Classify one group; if it fails, send each request again later or hold it for review."""
     try:
-        classify.classify_comments(comment_ids, get_classifiers())
+        classify.classify_comments(ids_of(group), get_classifiers())
     except Exception as error:
-        # Deliberately broad: whatever went wrong, the comment must end in a defined state.
-        retries = task.request.retries
-        if retries >= MAX_RETRIES:
-            logger.exception(
-                "Classification failed %d times; holding for review",
-                retries + 1,
-                extra={"comment_ids": comment_ids},
-            )
-            classify.give_up_on(comment_ids, reason="classification_failed")
-            return
-        logger.warning(
-            "Classification failed (%s); retry %d of %d",
+        # Deliberately broad: whatever went wrong, the comments must end in a defined state.
+        db.session.rollback()
+        for request in group:
+            retry_or_hold(request, error)
+
+
+def retry_or_hold(request: SimpleRequest, error: Exception) -> None:
+    """Bounded retries with exponential back-off; when they run out, a human decides."""
+    comment_ids, attempt = ids_of([request]), attempt_of(request)
+    config = current_app.config
+    if attempt >= int(config["CLASSIFY_MAX_RETRIES"]):
+        logger.error(
+            "Classification failed %d times (%s); holding for review",
+            attempt + 1,
             type(error).__name__,
-            retries + 1,
-            MAX_RETRIES,
+            exc_info=error,
             extra={"comment_ids": comment_ids},
         )
-        raise task.retry(exc=error, countdown=min(2**retries, RETRY_BACKOFF_CAP_SECONDS)) from error
+        classify.give_up_on(comment_ids, reason="classification_failed")
+        return
+    delay = min(float(config["CLASSIFY_RETRY_SECONDS"]) * 2**attempt, RETRY_BACKOFF_CAP_SECONDS)
+    logger.warning(
+        "Classification failed (%s); retry %d of %d in %.1f s",
+        type(error).__name__,
+        attempt + 1,
+        config["CLASSIFY_MAX_RETRIES"],
+        delay,
+        extra={"comment_ids": comment_ids},
+    )
+    # celery-batches holds a message with an ETA in the worker until it is due. If this publish
+    # fails too (broker down), the comments stay queued and the sweep sends them again.
+    classify_comments.apply_async(
+        args=[comment_ids], kwargs={"attempt": attempt + 1}, countdown=delay
+    )

@@ -58,12 +58,22 @@ def web(host: str, port: int, workers: int) -> None:
 
 @click.command("worker")
 @click.option("--concurrency", type=int, help="Processes; default: one per CPU.")
+# solo: the worker decides its batches in its own process (no pool processes); run one such
+# worker per core. It used up to a fifth less CPU per comment in bench/pipeline.py.
+@click.option(
+    "--pool",
+    type=click.Choice(["prefork", "solo"]),
+    default="prefork",
+    show_default=True,
+    help="prefork: a main process and --concurrency pool processes; solo: one process.",
+)
 @click.option("--loglevel", default="INFO", show_default=True)
 @with_appcontext
-def worker(concurrency: int | None, loglevel: str) -> None:
+def worker(concurrency: int | None, pool: str, loglevel: str) -> None:
     """Run a Celery worker on every Moderato queue (production)."""
     os.environ.update(WORKER_ENVIRONMENT)  # a SIGTERM's shutdown is bounded; see there
-    exec_command(worker_command(current_app, concurrency=concurrency, loglevel=loglevel))
+    command = worker_command(current_app, concurrency=concurrency, pool=pool, loglevel=loglevel)
+    exec_command(command)
 
 
 @click.command("beat")

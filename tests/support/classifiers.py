@@ -1,5 +1,6 @@
 """Classifiers that worker processes load by import path (CLASSIFIER_BACKEND=module:factory)."""
 
+import json
 import os
 import time
 from collections.abc import Sequence
@@ -92,3 +93,51 @@ def slow() -> Classifier:
 def always_fails() -> Classifier:
     """Factory for CLASSIFIER_BACKEND=tests.support.classifiers:always_fails."""
     return AlwaysFails()
+
+
+RECORD_ENV = "MODERATO_TEST_RECORD"
+POISON = "POISON"
+
+
+class Recording:
+    """The keyword classifier, writing one line per `predict_many` call (the texts it got) to
+    a file, so a test can count a worker's batches. Optionally it raises on every call, or on
+    calls that include a text with `POISON` in it."""
+
+    version = "recording"
+
+    def __init__(self, record: Path, fail: str | None = None):
+        self.record, self.fail = record, fail
+        self.inner = KeywordClassifier()
+
+    def predict_many(self, texts: Sequence[str]) -> list[Verdict]:
+        with self.record.open("a") as record:
+            record.write(json.dumps(list(texts)) + "\n")
+        if self.fail == "always" or (self.fail == "poison" and any(POISON in t for t in texts)):
+            raise RuntimeError("classifier exploded")
+        return self.inner.predict_many(texts)
+
+    def predict(self, text: str) -> Verdict:
+        return self.predict_many([text])[0]
+
+
+def recorded_calls(record: Path) -> list[list[str]]:
+    """The texts of every `predict_many` call a `Recording` classifier wrote to `record`."""
+    if not record.exists():
+        return []
+    return [json.loads(line) for line in record.read_text().splitlines()]
+
+
+def recording() -> Classifier:
+    """Factory for CLASSIFIER_BACKEND=tests.support.classifiers:recording."""
+    return Recording(Path(os.environ[RECORD_ENV]))
+
+
+def recording_always_fails() -> Classifier:
+    """Factory for CLASSIFIER_BACKEND=tests.support.classifiers:recording_always_fails."""
+    return Recording(Path(os.environ[RECORD_ENV]), fail="always")
+
+
+def recording_fails_on_poison() -> Classifier:
+    """Factory for CLASSIFIER_BACKEND=tests.support.classifiers:recording_fails_on_poison."""
+    return Recording(Path(os.environ[RECORD_ENV]), fail="poison")

@@ -40,6 +40,13 @@ def test_the_compose_worker_consumes_exactly_the_declared_queues(tmp_path: Path)
     assert queues == Queues.all()
 
 
+def test_the_worker_command_runs_the_pool_it_is_asked_for(tmp_path: Path) -> None:
+    app = create_app({"DATA_DIR": str(tmp_path)})
+    command = worker_command(app, pool="solo")
+    assert command[command.index("--pool") + 1] == "solo"
+    assert "--pool" not in worker_command(app)  # Celery's default: prefork
+
+
 def test_every_queue_has_a_route_and_every_route_a_queue(tmp_path: Path) -> None:
     routes = create_app({"DATA_DIR": str(tmp_path)}).extensions["celery"].conf.task_routes
     assert sorted(route["queue"] for route in routes.values()) == sorted(Queues.all())

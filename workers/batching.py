@@ -1,0 +1,86 @@
+"""Micro-batching of classification messages, with celery-batches.
+
+Intake publishes one message per comment, and a message per task execution cost a fetch, an
+update, an audit insert and a commit per comment. celery-batches' `Batches` task class buffers
+the messages in the worker's main process and runs the whole buffer as ONE pool job, so a batch
+of comments costs one of each. Chosen over workers claiming `queued` rows with `FOR UPDATE SKIP
+LOCKED` because the message stays the unit of work: acknowledgement after the decision and
+redelivery when a worker dies keep working as they did, on every broker, and the embedded
+SQLite set-up (which has no SKIP LOCKED) takes the same path. Claiming rows would also still
+run one (empty) task per message.
+"""
+
+import logging
+from collections.abc import Collection
+from typing import Any
+
+from billiard.einfo import ExceptionInfo, ExceptionWithTraceback
+from billiard.exceptions import WorkerLostError
+from celery.worker.request import Request
+from celery_batches import Batches, SimpleRequest
+from celery_batches.trace import apply_batches_task
+from flask import Flask
+
+logger = logging.getLogger(__name__)
+
+
+class ClassificationBatches(Batches):
+    """`Batches` sized from the Flask configuration, run inside the app context, and handing
+    a batch back to the broker when its pool process dies."""
+
+    @property
+    def flask_app(self) -> Flask:
+        """The Flask app of this Celery app (service/celery.py)."""
+        return self.app.Task.flask_app
+
+    @property
+    def flush_every(self) -> int:
+        """Decide a batch as soon as this many messages are buffered."""
+        return int(self.flask_app.config["CLASSIFY_BATCH_SIZE"])
+
+    @property
+    def flush_interval(self) -> float:
+        """...or this often, whatever is buffered."""
+        return float(self.flask_app.config["CLASSIFY_BATCH_SECONDS"])
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the batch in an app context: the base class replaces the app's FlaskTask."""
+        with self.flask_app.app_context():
+            return super().__call__(*args, **kwargs)
+
+    def flush(self, requests: Collection[Request]) -> Any:
+        """Send the batch to the pool; acknowledge it when it returns, requeue it if the pool
+        process running it dies.
+
+        `Batches.flush` gives the pool no error callback, so a batch whose process was killed
+        stayed unacknowledged until the broker's visibility timeout; this is Celery's
+        `reject_on_worker_lost` for the batch. Every request here is `acks_late` (the task
+        is declared so), which is why there is no early-acknowledgement branch.
+        """
+        batch = list(requests)
+        arguments = ([SimpleRequest.from_request(r) for r in batch],)
+
+        def on_return(_result: object) -> None:
+            for request in batch:
+                request.acknowledge()
+
+        def on_error(info: ExceptionInfo) -> None:
+            error = info.exception
+            if isinstance(error, ExceptionWithTraceback):  # as celery's Request.on_failure does
+                error = error.exc
+            lost = isinstance(error, WorkerLostError)
+            logger.warning(
+                "Batch of %d message(s) failed in the pool (%r); %s",
+                len(batch),
+                error,
+                "requeued" if lost else "dropped (the sweep sends the comments again)",
+            )
+            for request in batch:
+                request.reject(requeue=lost)
+
+        return self._pool.apply_async(
+            apply_batches_task,
+            (self, arguments, 0, None),
+            callback=on_return,
+            error_callback=on_error,
+        )

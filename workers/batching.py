@@ -16,6 +16,7 @@ from typing import Any
 
 from billiard.einfo import ExceptionInfo, ExceptionWithTraceback
 from billiard.exceptions import WorkerLostError
+from celery import bootsteps
 from celery.worker.request import Request
 from celery_batches import Batches, SimpleRequest
 from celery_batches.trace import apply_batches_task
@@ -84,3 +85,29 @@ class ClassificationBatches(Batches):
             callback=on_return,
             error_callback=on_error,
         )
+
+
+class RestartBatchTimers(bootsteps.StartStopStep):
+    """Give every batching task a live flush timer each time the consumer (re)connects.
+
+    `Batches` starts its flush timer with the first buffered message and then only checks that
+    it has one. When the broker connection is lost, Celery restarts the consumer and its timer
+    loses every entry, but the task still holds the dead one: messages received after a Redis
+    restart were buffered and never flushed (tests/integration/workers/test_broker_restarts.py).
+    """
+
+    requires = ("celery.worker.consumer.tasks:Tasks",)
+
+    def start(self, consumer: Any) -> None:
+        """Drop the dead timers; restart one where messages are already waiting."""
+        for task in consumer.app.tasks.values():
+            if not isinstance(task, Batches):
+                continue
+            if task._tref is not None:  # celery-batches keeps its timer here
+                task._tref.cancel()
+            task._tref = None
+            if not task._buffer.empty():
+                task._tref = consumer.timer.call_repeatedly(
+                    task.flush_interval,
+                    task._do_flush,
+                )

@@ -18,7 +18,7 @@ class FlatDumper:
     """`schema.dump(items, many=True)` for flat schemas, without the generic per-field path."""
 
     def __init__(self, schema: Schema):
-        if any(schema._hooks.values()):  # noqa: SLF001 - marshmallow keeps its hooks here
+        if any(schema._hooks.values()):  # marshmallow keeps its hooks here
             raise ValueError(f"{type(schema).__name__} has hooks: dump it with marshmallow")
         self.plan = [
             (field.data_key or name, field.attribute or name, field)
@@ -28,7 +28,7 @@ class FlatDumper:
     def dump(self, item: Any) -> dict[str, Any]:
         """One item as the schema would dump it."""
         return {
-            key: field._serialize(getattr(item, attribute), attribute, item)  # noqa: SLF001
+            key: field._serialize(getattr(item, attribute), attribute, item)
             for key, attribute, field in self.plan
         }
 

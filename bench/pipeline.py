@@ -15,8 +15,9 @@ Protocol:
 * **Comments** cycle through the 612 texts of `classifier/seed/comments.jsonl` (six languages,
   spam and legitimate), each with an author, an e-mail address and an IP address.
 * **(1) Drain.** With no worker running, 10,000 comments are stored through `gate.admit` in
-  transactions of 500, which publishes one classification message per comment after each
-  commit, exactly as intake does. Then the workers start, as the command line of `moderato
+  transactions of 500, with `PUBLISH_WINDOW_SECONDS=0` so that each commit publishes one
+  classification message per comment: the costliest backlog there can be (intake's batch
+  publisher puts all the comments of a 20 ms window, per web process, in one message). Then the workers start, as the command line of `moderato
   worker` (`service.processes.worker_command`) with a `--hostname` each: `1x2` is one worker
   with `--concurrency 2` (one main process, two pool processes), `2x1` two workers with
   `--concurrency 1`, `2xsolo` two workers with `--pool solo` (each decides its batches in its
@@ -514,6 +515,9 @@ def print_latency(latency: LatencyResult) -> None:
 def measure(args: argparse.Namespace, env: dict[str, str], site_id: int, scratch: Path) -> None:
     """Every drain, then the open loop on the first run's workers."""
     os.environ.update(DATABASE_URL=DATABASE_URL, REDIS_URL=env["REDIS_URL"])
+    # One message per comment, the costliest form a backlog can take: intake's publisher
+    # (service/moderation/publisher.py) would put a 20 ms window's comments in one message.
+    os.environ["MODERATO_PUBLISH_WINDOW_SECONDS"] = "0"
     app = create_app()
     site = SiteRef(site_id, "bench")
     texts = [json.loads(line)["text"] for line in SEED.read_text().splitlines() if line]

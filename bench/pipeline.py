@@ -17,7 +17,8 @@ Protocol:
 * **(1) Drain.** With no worker running, 10,000 comments are stored through `gate.admit` in
   transactions of 500, with `PUBLISH_WINDOW_SECONDS=0` so that each commit publishes one
   classification message per comment: the costliest backlog there can be (intake's batch
-  publisher puts all the comments of a 20 ms window, per web process, in one message). Then the workers start, as the command line of `moderato
+  publisher puts all the comments of a 20 ms window, per web process, in one message).
+  Then the workers start, as the command line of `moderato
   worker` (`service.processes.worker_command`) with a `--hostname` each: `1x2` is one worker
   with `--concurrency 2` (one main process, two pool processes), `2x1` two workers with
   `--concurrency 1`, `2xsolo` two workers with `--pool solo` (each decides its batches in its

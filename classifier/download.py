@@ -3,6 +3,7 @@
 import logging
 import os
 import tempfile
+import urllib.error
 import urllib.request
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -86,7 +87,12 @@ def download_corpus(url: str, dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     logger.info("Downloading corpus %s into %s", url, dest)
     # The scheme was checked to be http(s) in _file_name, which is what S310 asks for.
-    with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+    try:
+        response = urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS)  # noqa: S310
+    except urllib.error.HTTPError as error:
+        error.close()  # an HTTP error carries the open response; do not leak its socket
+        raise
+    with response:
         _write_atomically(dest, name, response, MAX_BYTES, url)
     path = dest / name
     if not name.lower().endswith(".zip"):

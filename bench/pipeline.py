@@ -16,8 +16,10 @@ Protocol:
   spam and legitimate), each with an author, an e-mail address and an IP address.
 * **(1) Drain.** With no worker running, 10,000 comments are stored through `gate.admit` in
   transactions of 500, with `PUBLISH_WINDOW_SECONDS=0` so that each commit publishes one
-  classification message per comment: the costliest backlog there can be (intake's batch
-  publisher puts all the comments of a 20 ms window, per web process, in one message).
+  classification message per comment: the costliest backlog there can be. A run marked
+  `@intake` stores its backlog as intake does instead, one transaction a comment, with the
+  batch publisher (service/moderation/publisher.py) putting the comments of each 20 ms window
+  in one message; the bench prints how many messages each backlog took.
   Then the workers start, as the command line of `moderato
   worker` (`service.processes.worker_command`) with a `--hostname` each: `1x2` is one worker
   with `--concurrency 2` (one main process, two pool processes), `2x1` two workers with
@@ -71,6 +73,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import redis
 from flask import Flask
 from sqlalchemy import insert
 
@@ -81,6 +84,8 @@ from service.config import Config
 from service.extensions import db
 from service.moderation import gate
 from service.moderation.dispatch import enqueue_classification
+from service.moderation.publisher import EXTENSION
+from service.names import Queues
 from service.processes import worker_command
 from tests.support.processes import ManagedProcess, free_port, start_redis, wait_for
 
@@ -184,10 +189,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--keep-logs", action="store_true", help="keep the workers' logs")
     parser.add_argument(
         "--runs",
-        default="1x2,2x1,1x2:1:2000",
-        help="drains, comma-separated: WxC[:B[:N[:P]]] = W workers of --concurrency C (or solo: "
-        "--pool solo), batches of B (default: the configured size), a backlog of N (default: "
-        "--backlog), --prefetch-multiplier P (default: the configured one)",
+        default="1x2,1x2@intake,2x1,1x2:1:2000",
+        help="drains, comma-separated: WxC[@intake][:B[:N[:P]]] = W workers of --concurrency C "
+        "(or solo: --pool solo), a backlog stored as intake stores it (@intake: one transaction "
+        "a comment, messages from the batch publisher; otherwise one message a comment), batches "
+        "of B (default: the configured size), a backlog of N (default: --backlog), "
+        "--prefetch-multiplier P (default: the configured one)",
     )
     args = parser.parse_args()
     args.runs = [Run.parse(spec, args.backlog) for spec in args.runs.split(",")]
@@ -241,6 +248,22 @@ def store_backlog(app: Flask, site: SiteRef, texts: list[str], count: int, start
             db.session.commit()
 
 
+def store_backlog_as_intake(site: SiteRef, texts: list[str], count: int, start: int) -> None:
+    """Store `count` comments as intake does, one transaction each, with the batch publisher
+    (PUBLISH_WINDOW_SECONDS as configured) gathering their ids into messages."""
+    app = create_app({"PUBLISH_WINDOW_SECONDS": Config.PUBLISH_WINDOW_SECONDS})
+    with app.app_context():
+        for number in range(start, start + count):
+            gate.admit({**comment_values(texts, number), "site_id": site.id})
+            db.session.commit()
+    app.extensions[EXTENSION].flush()
+
+
+def waiting_messages(broker_url: str) -> int:
+    """Messages in the moderation queue (none is consumed yet)."""
+    return int(redis.Redis.from_url(broker_url).llen(Queues.MODERATION))
+
+
 def queued_count() -> int:
     """Comments not decided yet."""
     with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
@@ -257,23 +280,26 @@ class Run:
     batch_size: int
     backlog: int
     prefetch: int | None = None  # None: the configured worker_prefetch_multiplier
+    intake_shaped: bool = False  # the backlog's messages as intake's batch publisher sends them
 
     @classmethod
     def parse(cls, spec: str, backlog: int) -> "Run":
         """`WxC[:B[:N[:P]]]`: W workers of concurrency C (or `solo`), batches of B, a backlog
         of N, a prefetch multiplier of P."""
         layout, *rest = spec.split(":")
+        layout, shaped, _ = layout.partition("@intake")
         workers, concurrency = layout.split("x")
         batch = int(rest[0]) if rest else int(Config.CLASSIFY_BATCH_SIZE)
         size = int(rest[1]) if len(rest) > 1 else backlog
         prefetch = int(rest[2]) if len(rest) > 2 else None
         pool = None if concurrency == "solo" else int(concurrency)
-        return cls(int(workers), pool, batch, size, prefetch)
+        return cls(int(workers), pool, batch, size, prefetch, bool(shaped))
 
     @property
     def name(self) -> str:
         """How the tables name this run."""
         name = f"{self.workers}x{self.concurrency or 'solo'} batch {self.batch_size}"
+        name += " @intake" if self.intake_shaped else ""
         return name + (f" pf {self.prefetch}" if self.prefetch else "")
 
     def command(self, app: Flask, number: int) -> list[str]:
@@ -526,7 +552,12 @@ def measure(args: argparse.Namespace, env: dict[str, str], site_id: int, scratch
     latency = None
     start = 0
     for index, run in enumerate(args.runs):
-        store_backlog(app, site, texts, run.backlog, start)
+        if run.intake_shaped:
+            store_backlog_as_intake(site, texts, run.backlog, start)
+        else:
+            store_backlog(app, site, texts, run.backlog, start)
+        messages = waiting_messages(env["REDIS_URL"])
+        print(f"backlog {run.name}: {run.backlog} comments in {messages} messages", flush=True)
         start += run.backlog
         workers: list[ManagedProcess] = []
         try:

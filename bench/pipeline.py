@@ -31,8 +31,9 @@ Protocol:
   from the moment every worker has logged "ready" (the classifier is loaded by the first
   batch, inside the timing) until no comment is `queued`.
 * **(2) Open-loop latency**, on the first run's workers, after its drain. Comments are not
-  sent over HTTP but inserted directly and published with intake's own publish function
-  (`dispatch.enqueue_classification`, one message per comment): the intake service function
+  sent over HTTP but inserted directly and published as intake publishes them (each sender
+  process has its own batch publisher, as each web process does, and its 20 ms window counts
+  in the latency): the intake service function
   costs about 2 ms of CPU a comment here, so at 500/s the load generator alone would take a
   whole core of this 2-core machine from the workers (bench/intake.py measures the HTTP side).
   Due times are fixed in advance, one every 1/rate seconds; time is cut into 10 ms ticks,
@@ -83,8 +84,7 @@ from service.accounts.auth import SiteRef
 from service.config import Config
 from service.extensions import db
 from service.moderation import gate
-from service.moderation.dispatch import enqueue_classification
-from service.moderation.publisher import EXTENSION
+from service.moderation.publisher import EXTENSION, publish_new
 from service.names import Queues
 from service.processes import worker_command
 from tests.support.processes import ManagedProcess, free_port, start_redis, wait_for
@@ -430,7 +430,9 @@ def send_share(
     inserted as `queued` (one multi-row INSERT and a commit, as `gate.admit` writes them) and
     published one message each with intake's own publish function. A tick that is late is
     sent at once; its lag (from each comment's due time) is recorded."""
-    app = create_app()
+    # The sender publishes as intake does: through its own batch publisher (one per web
+    # process), whose window is part of the latency measured.
+    app = create_app({"PUBLISH_WINDOW_SECONDS": Config.PUBLISH_WINDOW_SECONDS})
     sent = []
     with app.app_context():
         ready.wait()
@@ -441,8 +443,8 @@ def send_share(
                 time.sleep(delay)
             sent_at = time.time()
             ids = insert_queued(site, [comment_values(texts, schedule.start + n) for n in numbers])
+            publish_new(app, ids)
             for comment_id, number in zip(ids, numbers, strict=True):
-                enqueue_classification([comment_id])
                 scheduled = schedule.due(number)
                 sent.append((comment_id, scheduled, (sent_at - scheduled) * 1000))
     results.put(sent)

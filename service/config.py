@@ -139,7 +139,8 @@ def celery_settings(config: dict[str, Any], data_dir: Path) -> dict[str, Any]:
         },
         "beat_schedule_filename": str(data_dir / "celerybeat-schedule"),
         "worker_hijack_root_logger": False,
-        # The worker entry point imports workers.tasks itself; the web process never does.
+        # No "imports": the worker entry point (workers/celery_app.py) imports workers.tasks
+        # itself, and the web process must never import it.
     }
     if broker_url.startswith("filesystem://"):
         settings["broker_transport_options"] = filesystem_broker_options(data_dir)

@@ -106,11 +106,20 @@ class PrivatePostgres:
         options: dict[str, Any] = {}
         if os.geteuid() == 0:
             options.update(user=SERVER_USER, group=pwd.getpwnam(SERVER_USER).pw_gid)
+        program = [server_program(command[0]), *command[1:]]
         result = subprocess.run(  # noqa: S603 - our own arguments, no shell
-            list(command), capture_output=True, text=True, check=False, cwd=self.root, **options
+            program, capture_output=True, text=True, check=False, cwd=self.root, **options
         )
         if result.returncode != 0:
             raise RuntimeError(
                 f"{command[0]} failed ({result.returncode}):\n{result.stdout}{result.stderr}"
                 f"\n{self.log()[-2000:]}"
             )
+
+
+def server_program(name: str) -> str:
+    """`initdb`/`pg_ctl` from PATH, else from Debian's versioned folder (not on PATH there)."""
+    found = shutil.which(name) or next(
+        iter(sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True)), None
+    )
+    return str(found or name)

@@ -7,17 +7,8 @@ import pytest
 from tests.support import bad_requests
 from tests.support.bad_requests import BadRequest
 from tests.support.processes import free_port
-from tests.support.raw_http import RawAnswer, exchange
+from tests.support.raw_http import assert_json_error, exchange
 from tests.support.web_servers import RunningServer, dev_server_command, running_server
-
-
-def assert_json_error(answer: RawAnswer, status: int, code: str) -> None:
-    assert answer.status == status, answer
-    assert answer.headers["content-type"] == "application/json", answer
-    error = answer.json()["error"]
-    assert set(error) == {"code", "message", "fields"}
-    assert error["code"] == code
-    assert error["message"]
 
 
 @pytest.fixture(scope="module")

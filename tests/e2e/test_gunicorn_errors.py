@@ -9,19 +9,10 @@ from service.processes import web_command
 from tests.support import bad_requests
 from tests.support.bad_requests import BadRequest
 from tests.support.processes import free_port
-from tests.support.raw_http import RawAnswer, exchange, parse_answer
+from tests.support.raw_http import assert_json_error, exchange, parse_answer
 from tests.support.web_servers import RunningServer, running_server
 
 THREADED_WORKER = "service.serving.gunicorn_workers.JsonErrorThreadWorker"
-
-
-def assert_json_error(answer: RawAnswer, status: int, code: str) -> None:
-    assert answer.status == status, answer
-    assert answer.headers["content-type"] == "application/json", answer
-    error = answer.json()["error"]
-    assert set(error) == {"code", "message", "fields"}
-    assert error["code"] == code
-    assert error["message"]
 
 
 def with_worker_class(command: list[str], worker_class: str | None) -> list[str]:

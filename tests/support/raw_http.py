@@ -19,6 +19,16 @@ class RawAnswer:
         return json.loads(self.body)
 
 
+def assert_json_error(answer: RawAnswer, status: int, code: str) -> None:
+    """The answer has `status` and is the API's JSON error shape with `code`."""
+    assert answer.status == status, answer
+    assert answer.headers["content-type"] == "application/json", answer
+    error = answer.json()["error"]
+    assert set(error) == {"code", "message", "fields"}
+    assert error["code"] == code
+    assert error["message"]
+
+
 def exchange(port: int, request: bytes, timeout: float = 10) -> RawAnswer:
     """Send `request` as is to 127.0.0.1:port and read one answer, as a client would: up to
     its Content-Length, or until the server closes."""

@@ -7,7 +7,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify, request
+from flask import Flask, Response, current_app, g, jsonify, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -92,7 +92,9 @@ def status_of(error: DomainError) -> int:
 def error_response(
     status: int, code: str, message: str, fields: dict[str, Any] | None = None
 ) -> tuple[Response, int]:
-    """Render the error shape every client sees."""
+    """Render the error shape every client sees (its code is kept on `g.error_code`, for
+    the metrics of refused comments)."""
+    g.error_code = code
     return jsonify(error_document(code, message, fields)), status
 
 

@@ -6,9 +6,10 @@ and commits). Each change is a compare-and-set on the status the caller saw (and
 moderator holding an ETag, the version), so a change that lost a race matches nothing and is
 simply not applied.
 
-Work that must wait for the commit (enqueueing the classification, later webhooks and metrics)
-is registered with `after_commit`: a task sent from inside an open transaction could run before
-its row exists (warehouse's `addAfterCommitHook` does the same with SQLAlchemy session events).
+Work that must wait for the commit (enqueueing the classification, the decision metrics, later
+webhooks) is registered with `after_commit`: a task sent from inside an open transaction could
+run before its row exists (warehouse's `addAfterCommitHook` does the same with SQLAlchemy
+session events).
 """
 
 import logging
@@ -36,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from models import ActorKind, Comment, CommentStatus, ModerationEvent, utcnow
 from service.extensions import db
+from service.moderation import decision_metrics
 from service.moderation.decide import Scored
 from service.moderation.publisher import publish_new
 
@@ -100,6 +102,8 @@ class Applied:
     version: int
     spam_score: float | None
     classifier_version: str | None
+    site_id: int
+    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,10 @@ def transition(changes: Sequence[Change]) -> list[Applied]:
         "decided_by": per_row(changes, "decided_by", lambda c: c.actor.name),
         "decided_at": utcnow(),
     }
-    return write(changes, values)
+    applied = write(changes, values)
+    if applied:  # counted once committed: a rolled-back decision was never made
+        after_commit(decision_metrics.recorder(applied))
+    return applied
 
 
 def rescore(changes: Sequence[Change]) -> list[Applied]:
@@ -165,11 +172,19 @@ def write(changes: Sequence[Change], values: dict[str, Any]) -> list[Applied]:
         .where(guard(changes))
         .values(values)
         .returning(
-            COMMENTS.c.id, COMMENTS.c.version, COMMENTS.c.spam_score, COMMENTS.c.classifier_version
+            COMMENTS.c.id, COMMENTS.c.version, COMMENTS.c.spam_score,
+            COMMENTS.c.classifier_version, COMMENTS.c.site_id, COMMENTS.c.created_at,
         )
-    )
+    )  # fmt: skip
     applied = [
-        Applied(by_id[row.id], row.version, row.spam_score, row.classifier_version)
+        Applied(
+            by_id[row.id],
+            row.version,
+            row.spam_score,
+            row.classifier_version,
+            row.site_id,
+            row.created_at,
+        )  # fmt: skip
         for row in db.session.execute(statement, execution_options=UNCACHED)
     ]
     if applied:

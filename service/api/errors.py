@@ -53,6 +53,7 @@ class NotJson(RequestError):
 # those the WSGI servers answer before the app runs (service/serving).
 HTTP_CODES = {
     400: "bad_request",
+    401: "unauthorized",  # a server layer's own refusal (a worker's metrics port)
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",

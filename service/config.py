@@ -6,6 +6,7 @@ environment variables, then the mapping passed to `create_app`.
 
 import hashlib
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -116,14 +117,16 @@ def hash_metrics_token(config: dict[str, Any]) -> None:
     configuration error: better a server that does not start than one anyone can scrape."""
     token = config.get("METRICS_TOKEN")
     config["METRICS_TOKEN"] = None
-    if token in (None, ""):
-        return
-    token = str(token)  # from_prefixed_env reads an all-digit token as a number
-    if len(token) < int(config["METRICS_TOKEN_MIN_LENGTH"]):
-        raise ValueError(
-            f"METRICS_TOKEN must be at least {config['METRICS_TOKEN_MIN_LENGTH']} characters"
-        )
-    config["METRICS_TOKEN_SHA256"] = hashlib.sha256(token.encode()).hexdigest()
+    if token not in (None, ""):
+        token = str(token)  # from_prefixed_env reads an all-digit token as a number
+        if len(token) < int(config["METRICS_TOKEN_MIN_LENGTH"]):
+            raise ValueError(
+                f"METRICS_TOKEN must be at least {config['METRICS_TOKEN_MIN_LENGTH']} characters"
+            )
+        config["METRICS_TOKEN_SHA256"] = hashlib.sha256(token.encode()).hexdigest()
+    digest = config.get("METRICS_TOKEN_SHA256")
+    if digest and not re.fullmatch(r"[0-9a-fA-F]{64}", str(digest)):
+        raise ValueError("METRICS_TOKEN_SHA256 must be a SHA-256 in hex (64 characters)")
 
 
 def celery_settings(config: dict[str, Any], data_dir: Path) -> dict[str, Any]:

@@ -89,6 +89,14 @@ def test_a_short_metrics_token_stops_the_app_from_starting(tmp_path: Path) -> No
         create_app({"DATA_DIR": str(tmp_path), "METRICS_TOKEN": "short"})
 
 
+def test_a_metrics_token_hash_must_be_a_sha256_in_hex(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="METRICS_TOKEN_SHA256 must be a SHA-256"):
+        create_app({"DATA_DIR": str(tmp_path), "METRICS_TOKEN_SHA256": "é" * 64})
+    digest = hashlib.sha256(b"x").hexdigest()
+    app = create_app({"DATA_DIR": str(tmp_path), "METRICS_TOKEN_SHA256": digest})
+    assert app.config["METRICS_TOKEN_SHA256"] == digest
+
+
 def test_without_a_metrics_token_metrics_are_off(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv("MODERATO_METRICS_TOKEN", raising=False)
     assert create_app({"DATA_DIR": str(tmp_path)}).config["METRICS_TOKEN_SHA256"] is None

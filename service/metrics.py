@@ -8,6 +8,11 @@ them in files that one scrape adds up.
 Label values are bounded, so the number of series stays small: sites are a configured list,
 and every other label comes from an enum below (or the task names). The helpers fold anything
 else into "other" rather than trust a caller with free text.
+
+Every metric has labels, even where one value would do: in multiprocess mode a metric without
+labels opens its file as soon as it is defined, so every process that merely imports this
+module (a health check's `celery inspect ping` every 30 s, each `moderato` command) would
+leave a file behind for every scrape to read, forever. A labelled one writes only when used.
 """
 
 from prometheus_client import Counter, Histogram, values
@@ -45,7 +50,8 @@ CLASSIFICATION_LATENCY = Histogram(
 )
 CLASSIFICATION_BATCH_SIZE = Histogram(
     "moderato_classification_batch_comments",
-    "Comments in each batch a worker hands to its pool (workers/batching.py).",
+    "Comments in each batch a worker hands to its pool (workers/batching.py), by task.",
+    ["task"],
     buckets=(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000),
 )
 

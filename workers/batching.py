@@ -62,7 +62,8 @@ class ClassificationBatches(Batches):
         """
         batch = list(requests)
         arguments = ([SimpleRequest.from_request(r) for r in batch],)
-        metrics.CLASSIFICATION_BATCH_SIZE.observe(sum(len(r.args[0]) for r in arguments[0]))
+        comments = sum(len(r.args[0]) for r in arguments[0])
+        metrics.CLASSIFICATION_BATCH_SIZE.labels(task=self.name).observe(comments)
 
         def on_return(_result: object) -> None:
             for request in batch:

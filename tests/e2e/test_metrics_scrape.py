@@ -130,7 +130,8 @@ def test_scrapes_of_the_web_and_the_worker_follow_the_comments(deployment: Deplo
                        outcome=outcome) == expected  # fmt: skip
     latency = "moderato_classification_latency_seconds_count"
     assert scraped(worker, latency, site=site) == COMMENTS
-    assert scraped(worker, "moderato_classification_batch_comments_sum") == COMMENTS
+    batch_size = "moderato_classification_batch_comments_sum"
+    assert scraped(worker, batch_size, task="moderation.classify_comments") == COMMENTS
     # Each machine serves its own processes only: nothing is counted twice across targets.
     assert scraped_sum(web, "moderato_decisions_total", actor_kind="classifier") == 0
     assert scraped(worker, "moderato_comments_accepted_total", site=site) is None

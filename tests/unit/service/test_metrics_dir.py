@@ -59,6 +59,13 @@ def test_an_operator_folder_is_used_as_it_is_and_never_removed(tmp_path: Path) -
     assert any(name.startswith("counter_") for name in os.listdir(folder))
 
 
+def test_a_process_that_records_nothing_leaves_no_file(tmp_path: Path) -> None:
+    # A health check or a `moderato` command imports the metrics every few seconds.
+    code = "import json\nfrom service import metrics\nprint(json.dumps({'ok': True}))"
+    run_fresh(code, PROMETHEUS_MULTIPROC_DIR=str(tmp_path))
+    assert os.listdir(tmp_path) == []
+
+
 def test_too_late_once_prometheus_client_is_imported_the_process_keeps_memory() -> None:
     code = (
         "import json\nfrom service import metrics\nfrom service import metrics_dir\n"

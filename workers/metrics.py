@@ -11,11 +11,12 @@ METRICS_TOKEN.
 
 import logging
 import threading
+from socketserver import ThreadingMixIn
 from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from celery import bootsteps
 from celery.signals import task_failure, task_retry
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from service import exposition, metrics
@@ -72,27 +73,43 @@ def metrics_app(config: dict[str, Any]) -> Any:
     return serve
 
 
+# The standard library's WSGI server, one thread per request, as prometheus_client's own
+# start_http_server runs it (Werkzeug's exits the process when its port is taken).
+class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    """A WSGI server answering each request in a thread of its own."""
+
+    daemon_threads = True
+
+
 class QuietRequestHandler(WSGIRequestHandler):
     """No access-log line per scrape (every 15 s, forever)."""
 
-    def log_request(self, *args: Any, **kwargs: Any) -> None:
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
-def start_metrics_server(config: dict[str, Any]) -> BaseWSGIServer | None:
-    """Serve the worker's metrics from a thread, if a port and a token are configured."""
+def start_metrics_server(config: dict[str, Any]) -> WSGIServer | None:
+    """Serve the worker's metrics from a thread, if a port and a token are configured.
+
+    A port that cannot be bound is logged, not raised: the worker still decides comments
+    (the scraper sees the target down), which matters more than its figures.
+    """
     port = config["WORKER_METRICS_PORT"]
     if port in (None, ""):
         return None
     if not config["METRICS_TOKEN_SHA256"]:
         logger.error("WORKER_METRICS_PORT is set but METRICS_TOKEN is not: metrics not served")
         return None
-    server = make_server(
-        config["WORKER_METRICS_HOST"], int(port), metrics_app(config), threaded=True,
-        request_handler=QuietRequestHandler,
-    )  # fmt: skip
+    try:
+        server = make_server(
+            config["WORKER_METRICS_HOST"], int(port), metrics_app(config),
+            server_class=ThreadingWSGIServer, handler_class=QuietRequestHandler,
+        )  # fmt: skip
+    except OSError:
+        logger.exception("Cannot serve worker metrics on port %s", port)
+        return None
     threading.Thread(target=server.serve_forever, name="metrics-server", daemon=True).start()
-    logger.info("Serving worker metrics on %s:%s%s", server.host, server.port, METRICS_PATH)
+    logger.info("Serving worker metrics on port %s%s", server.server_port, METRICS_PATH)
     return server
 
 
@@ -105,7 +122,7 @@ def metrics_server_step(config: dict[str, Any]) -> type[bootsteps.StartStopStep]
 
         def __init__(self, worker: Any, **kwargs: Any) -> None:
             super().__init__(worker, **kwargs)
-            self.server: BaseWSGIServer | None = None
+            self.server: WSGIServer | None = None
 
         def start(self, worker: Any) -> None:
             self.server = start_metrics_server(config)

@@ -115,3 +115,14 @@ def test_a_moderator_decision_and_the_queue_show_in_a_scrape(client: FlaskClient
     age = scraped(text, "moderato_queue_oldest_age_seconds", site=slug, status="pending")
     assert age is not None
     assert 0 <= age < 300
+
+
+@pytest.mark.usefixtures("metrics_on")
+def test_a_replayed_idempotency_key_is_not_counted_again(client: FlaskClient) -> None:
+    site = create_site()
+    headers = bearer(site.api_key) | {"Idempotency-Key": "retry-1"}
+    for _ in range(2):
+        response = client.post("/api/v1/comments", json=comment_payload(), headers=headers)
+        assert response.status_code == 202
+    text = scrape(client)
+    assert scraped(text, "moderato_comments_accepted_total", site=site.site.slug) == 1

@@ -27,13 +27,13 @@ def recorder(applied: Sequence["Applied"]) -> Callable[[], None]:
     """What to record once the changes in `applied` are committed."""
     slugs = site_slugs({a.site_id for a in applied})
     decisions = Counter(
-        (slugs[a.site_id], a.change.actor.kind, a.change.to_status) for a in applied
+        (slugs.get(a.site_id, ""), a.change.actor.kind, a.change.to_status) for a in applied
     )
     now = utcnow()
     latencies: dict[str, list[float]] = defaultdict(list)
     for a in applied:
         if a.change.actor.kind == ActorKind.CLASSIFIER and a.change.from_status == QUEUED:
-            latencies[slugs[a.site_id]].append((now - a.created_at).total_seconds())
+            latencies[slugs.get(a.site_id, "")].append((now - a.created_at).total_seconds())
     return partial(record, decisions, latencies)
 
 

@@ -198,7 +198,9 @@ def test_a_recheck_answers_the_moderators_decision_once_made(
     assert first.text == "held for review"
     # WordPress's cron asks again about 20 minutes later, with the comment as it stored it.
     recheck = {"comment_content": UNCERTAIN_TEXT, "recheck_reason": "retry"}
-    assert check(akismet_client, keyed_site.key, **recheck).text == "held for review"
+    again = check(akismet_client, keyed_site.key, **recheck)
+    assert again.text == "held for review"
+    assert again.headers["X-akismet-guid"] == first.headers["X-akismet-guid"]
     comment_id = db.session.scalars(select(Comment.id)).one()
     approve = f"/api/v1/moderation/comments/{comment_id}/approve"
     assert akismet_client.post(approve, headers=bearer(token)).status_code == 200

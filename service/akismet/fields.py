@@ -53,6 +53,8 @@ class CheckFields:
 
 def read_check_fields(form: Mapping[str, str]) -> CheckFields:
     """The standard fields of a request (missing ones are empty)."""
+    # NUL characters dropped: PostgreSQL's text cannot hold them, and no comment needs one.
+    form = {name: value.replace("\x00", "") for name, value in form.items()}
     author = form.get("comment_author", "")
     permalink = form.get("permalink", "")
     values = {

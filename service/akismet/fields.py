@@ -6,6 +6,7 @@ they are personal data Moderato does not need.
 """
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -18,6 +19,12 @@ from service.moderation.policy import Decision
 GUARANTEED_SPAM_AUTHOR = "akismet-guaranteed-spam"
 HAM_ROLE = "administrator"
 TRUE_VALUES = {"1", "true", "yes", "on"}
+# WordPress requests whose comment fields come slashed, and those fields (see
+# is_slashed_by_wordpress).
+SLASHING_ENTRY_POINTS = ("/wp-comments-post.php", "/wp-admin/admin-ajax.php")
+SLASHED_FIELDS = ("comment_author", "comment_author_email", "comment_author_url",
+                  "comment_content")  # fmt: skip
+PHP_ESCAPE = re.compile(r"\\(.?)", re.DOTALL)
 # Moderato's columns and how many characters each holds; longer values are cut to fit.
 LIMITS = {
     column.key: column.type.length  # type: ignore[attr-defined]
@@ -51,8 +58,14 @@ class CheckFields:
         return None
 
 
-def read_check_fields(form: Mapping[str, str]) -> CheckFields:
-    """The standard fields of a request (missing ones are empty)."""
+def read_check_fields(form: Mapping[str, str], *, check: bool = False) -> CheckFields:
+    """The standard fields of a request (missing ones are empty); `check` for comment-check,
+    whose first call from WordPress's comment form carries slashed fields."""
+    form = dict(form.items())
+    if check and is_slashed_by_wordpress(form):
+        for name in SLASHED_FIELDS:
+            if name in form:
+                form[name] = strip_slashes(form[name])
     # NUL characters dropped: PostgreSQL's text cannot hold them, and no comment needs one.
     form = {name: value.replace("\x00", "") for name, value in form.items()}
     author = form.get("comment_author", "")
@@ -81,6 +94,26 @@ def read_check_fields(form: Mapping[str, str]) -> CheckFields:
         honeypot_filled=bool(honeypot and form.get(honeypot)),
         reporter=form.get("reporter") or None,
     )
+
+
+def is_slashed_by_wordpress(form: Mapping[str, str]) -> bool:
+    """Whether WordPress sent the comment's fields with PHP's magic-quote slashes.
+
+    Its comment form and its admin replies hand Akismet the comment as `wp_new_comment`
+    receives it, slashed (`wp-comments-post.php` calls `wp_new_comment(wp_slash(...))`): a
+    first check carries `l\\'estate`. Re-checks (`recheck_reason`) and reports send the comment
+    as WordPress stored it, unslashed (and with no `REQUEST_URI`). The request a check was
+    made for is in the `REQUEST_URI` field the plugin adds (read for this, never stored).
+    """
+    if form.get("recheck_reason"):
+        return False
+    path = form.get("REQUEST_URI", "").split("?", 1)[0]
+    return path.endswith(SLASHING_ENTRY_POINTS)
+
+
+def strip_slashes(value: str) -> str:
+    """PHP's `stripslashes`: a backslash escapes the next character (`\\0` is NUL)."""
+    return PHP_ESCAPE.sub(lambda m: "\x00" if m.group(1) == "0" else m.group(1), value)
 
 
 def article_id(permalink: str) -> str:

@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from models import Moderator, Site
-from service.accounts.keys import MODERATOR_TOKEN_PREFIX, SITE_KEY_PREFIX, hash_key
+from service.accounts.keys import (
+    MODERATOR_TOKEN_PREFIX,
+    SITE_KEY_PREFIX,
+    hash_key,
+    normalise_akismet_key,
+)
 from service.errors import Unauthenticated
 from service.extensions import db
 
@@ -118,3 +123,37 @@ def moderator_ref(moderator: Moderator) -> ModeratorRef:
     """The snapshot of a moderator row."""
     sites = tuple(SiteRef(site.id, site.slug) for site in moderator.sites)
     return ModeratorRef(moderator.id, moderator.name, sites)
+
+
+@dataclass(frozen=True)
+class AkismetSite:
+    """A site as an Akismet-protocol caller: who it is and the settings a check applies."""
+
+    id: int
+    slug: str
+    auto_reject_above: float
+    auto_approve_below: float
+    moderation_mode: str
+    discard: bool
+
+
+def authenticate_akismet_key(key: str | None) -> AkismetSite:
+    """The site owning an Akismet-compatible key, or Unauthenticated (saying why).
+
+    Not cached: the policy comes with the key in one indexed query, and a rotated key must
+    stop working at once (WordPress re-verifies keys on its own schedule).
+    """
+    if not key:
+        raise Unauthenticated('Empty "api_key" value')
+    normalised = normalise_akismet_key(key)
+    if normalised is None:
+        raise Unauthenticated("An Akismet key is 12 hexadecimal digits")
+    row = db.session.execute(
+        select(
+            Site.id, Site.slug, Site.auto_reject_above, Site.auto_approve_below,
+            Site.moderation_mode, Site.akismet_discard,
+        ).where(Site.akismet_key_hash == hash_key(normalised))
+    ).first()  # fmt: skip
+    if row is None:
+        raise Unauthenticated("No site has this key")
+    return AkismetSite(*row)

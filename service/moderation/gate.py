@@ -110,15 +110,18 @@ class Admitted:
     created_at: datetime
 
 
-def admit(values: dict[str, Any]) -> Admitted:
+def admit(values: dict[str, Any], *, enqueue: bool = True) -> Admitted:
     """Store a new comment as `queued` and have it classified once the transaction commits.
 
+    With `enqueue=False` nothing is sent to the workers: the caller decides the comment with
+    `transition` in the same transaction (a synchronous check), so it is never seen queued.
     Not an audited change: a comment's history starts with its first decision.
     """
     now = utcnow()
     row = {**NEW_COMMENT_DEFAULTS, **values, "created_at": now, "enqueued_at": now}
     comment_id: int = db.session.execute(INSERT_COMMENT, row).scalar_one()
-    after_commit(lambda: publish([comment_id]))
+    if enqueue:
+        after_commit(lambda: publish([comment_id]))
     return Admitted(comment_id, now)
 
 

@@ -1,0 +1,43 @@
+"""The classifier of this process, shared by its request threads.
+
+The Akismet process scores in-process (see README, "Akismet-compatible API"): each gunicorn
+worker loads the site's classifier version once, like a Celery worker does. The version cache
+(`DatabaseClassifiers`) was written for one thread, so lookups and scoring take a lock; a
+score costs about 0.35 ms and holds the GIL anyway, so threads lose nothing by waiting.
+"""
+
+import threading
+from collections.abc import Sequence
+
+from classifier import Classifier, Verdict
+from service.learning.classifiers import get_classifiers
+
+_lock = threading.Lock()
+
+
+class SerialisedClassifiers:
+    """The process's classifier source, one thread at a time."""
+
+    def for_site(self, site_id: int) -> Classifier:
+        """The site's classifier, scoring under the lock."""
+        with _lock:
+            return SerialisedClassifier(get_classifiers().for_site(site_id))
+
+
+class SerialisedClassifier:
+    """A classifier whose calls hold the process's scoring lock."""
+
+    def __init__(self, inner: Classifier):
+        self.inner, self.version = inner, inner.version
+
+    def predict_many(self, texts: Sequence[str]) -> list[Verdict]:
+        """Score a batch under the lock."""
+        with _lock:
+            return self.inner.predict_many(texts)
+
+    def predict(self, text: str) -> Verdict:
+        """Score one text under the lock."""
+        return self.predict_many([text])[0]
+
+
+CLASSIFIERS = SerialisedClassifiers()

@@ -1,9 +1,11 @@
 """A running Moderato (gunicorn and a real Celery worker on PostgreSQL and Redis) and a real
 WordPress, from Debian's package, whose Akismet plugin talks to it through our must-use plugin."""
 
+import json
 import re
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +17,7 @@ from sqlalchemy import select
 
 from models import Comment, ModerationEvent
 from service.extensions import db
-from service.processes import web_command
+from service.processes import akismet_command, web_command
 from tests.support import backends
 from tests.support.processes import (
     ManagedProcess,
@@ -32,12 +34,13 @@ AKISMET_KEY = re.compile(r"\b[0-9a-f]{12}\b")
 
 @dataclass
 class Moderato:
-    """A started Moderato: where it listens, its processes, and the environment of its CLI."""
+    """A started Moderato: where its Akismet-compatible API and its JSON API listen, its
+    processes, and the environment of its CLI."""
 
-    url: str
+    akismet_url: str
+    api_url: str
     env: dict[str, str]
-    web: ManagedProcess
-    worker: ManagedProcess
+    processes: list[ManagedProcess]
 
     def cli(self, *args: str) -> str:
         """Run `moderato ARGS` against this Moderato's database; its output."""
@@ -46,17 +49,23 @@ class Moderato:
         assert done.returncode == 0, f"moderato {' '.join(args)}: {done.stderr}{done.stdout}"
         return done.stdout
 
-    def logs(self) -> str:
-        """What the web server and the worker wrote, for failure messages."""
-        return f"--- web\n{self.web.log()[-4000:]}\n--- worker\n{self.worker.log()[-4000:]}"
+    def api(self, path: str, token: str, payload: dict[str, Any] | None = None) -> Any:
+        """Call the JSON API (POST when `payload` is given) with a bearer token; its answer."""
+        data = json.dumps(payload).encode() if payload is not None else None
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        request = urllib.request.Request(self.api_url + path, data, headers)  # noqa: S310 - loopback
+        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - loopback
+            return json.loads(answer.read())
 
 
 @dataclass
 class Newsroom:
-    """The site WordPress stands for in Moderato, its Akismet key, and a moderator of it."""
+    """The site WordPress stands for in Moderato, its Akismet key (and the one it replaced),
+    and a moderator of it."""
 
     slug: str
     akismet_key: str
+    replaced_akismet_key: str
     moderator_token: str
 
 
@@ -64,8 +73,9 @@ class Newsroom:
 def moderato(
     app_factory: dict[str, Flask], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Moderato]:
-    """gunicorn (as `moderato web` runs it) and a worker on the test PostgreSQL (migrated by
-    app_factory) and the worker Redis database, scoring with the keyword classifier: one spam
+    """The JSON API and the Akismet-compatible API under gunicorn (as `moderato web` and
+    `moderato akismet` run them) and a worker, on the test PostgreSQL (migrated by app_factory)
+    and the worker Redis database, scoring with the keyword classifier: one spam
     word scores 0.5 (uncertain), several score above the 0.9 default (spam), none 0 (ham)."""
     with app_factory["postgresql"].app_context():
         backends.clean_database()
@@ -73,40 +83,55 @@ def moderato(
     data_dir = tmp_path_factory.mktemp("moderato")
     broker = backends.redis_url(backends.REDIS_WORKER_DB)
     env = worker_env(backends.pg_url(), broker, data_dir, CLASSIFIER_BACKEND="keyword")
-    port = free_port()
-    web = ManagedProcess(web_command("127.0.0.1", port, 2), env, data_dir / "web.log").start()
-    worker = start_worker(env, data_dir / "worker.log")
+    web_port, akismet_port = free_port(), free_port()
+    processes = [
+        ManagedProcess(web_command("127.0.0.1", web_port, 1), env, data_dir / "web.log").start(),
+        ManagedProcess(
+            akismet_command("127.0.0.1", akismet_port, 1, 4), env, data_dir / "akismet.log"
+        ).start(),
+    ]
     try:
-        wait_for(lambda: port_open(port) or web.process.poll() is not None, 60)  # type: ignore[union-attr]
-        assert web.process.poll() is None, web.log()  # type: ignore[union-attr]
-        yield Moderato(f"http://127.0.0.1:{port}", env, web, worker)
+        processes.append(start_worker(env, data_dir / "worker.log"))
+        wait_listening(processes[0], web_port)
+        wait_listening(processes[1], akismet_port)
+        yield Moderato(
+            f"http://127.0.0.1:{akismet_port}", f"http://127.0.0.1:{web_port}", env, processes
+        )
     finally:
-        web.stop()
-        worker.stop()
+        for process in processes:
+            process.stop()
         with app_factory["postgresql"].app_context():
             backends.clean_database()
 
 
+def wait_listening(process: ManagedProcess, port: int) -> None:
+    """Wait until `process` accepts connections on `port`; fail with its log if it exits."""
+    wait_for(lambda: port_open(port) or process.process.poll() is not None, 60)  # type: ignore[union-attr]
+    assert process.process.poll() is None, process.log()  # type: ignore[union-attr]
+
+
 @pytest.fixture(scope="module")
 def newsroom(moderato: Moderato) -> Newsroom:
-    """A site created with `moderato sites create`, whose printed Akismet key we take, and a
-    moderator of it."""
+    """A site made with `moderato sites create`, its Akismet key replaced once with `moderato
+    sites akismet-key` (as after a lost key), and a moderator of it."""
     created = moderato.cli("sites", "create", "Il Quotidiano", "--slug", "il-quotidiano")
-    keys = AKISMET_KEY.findall(created)
-    assert len(keys) == 1, f"`moderato sites create` printed no single Akismet key:\n{created}"
-    shown = moderato.cli("sites", "akismet-key", "il-quotidiano")
-    assert AKISMET_KEY.findall(shown) == keys, shown
+    first = AKISMET_KEY.findall(created)
+    assert len(first) == 1, f"`moderato sites create` printed no single Akismet key:\n{created}"
+    replaced = moderato.cli("sites", "akismet-key", "il-quotidiano")
+    second = AKISMET_KEY.findall(replaced)
+    assert len(second) == 1, replaced
+    assert second != first, replaced
     moderator = moderato.cli("moderators", "create", "redazione", "--site", "il-quotidiano")
     token = re.search(r"\bmk_\S+", moderator)
     assert token, moderator
-    return Newsroom("il-quotidiano", keys[0], token.group(0))
+    return Newsroom("il-quotidiano", second[0], first[0], token.group(0))
 
 
 @pytest.fixture(scope="module")
 def wordpress(moderato: Moderato, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WordPress]:
     """A fresh WordPress, its Akismet plugin active, sending Akismet's calls to `moderato`,
     with the administrator logged in."""
-    with installed_wordpress(moderato.url, tmp_path_factory.mktemp("wordpress")) as site:
+    with installed_wordpress(moderato.akismet_url, tmp_path_factory.mktemp("wordpress")) as site:
         site.log_in()
         yield site
 

@@ -1,0 +1,128 @@
+"""An unchanged WordPress (Debian's package, with its bundled Akismet 5.0.2) moderated by a
+running Moderato: the key on Akismet's settings page, comments posted to wp-comments-post.php,
+and the admin's Spam / Not Spam actions, end to end through our must-use plugin."""
+
+import urllib.parse
+
+import pytest
+
+from tests.e2e.wordpress.conftest import Moderato, Newsroom, Store
+from tests.support.wordpress.site import WordPress
+
+pytestmark = pytest.mark.worker
+
+# The keyword classifier (see the `moderato` fixture) scores these deterministically.
+SPAM = "Guadagna soldi da casa! Clicca qui: offerta bitcoin e crypto solo per oggi."
+ITALIAN = "Finalmente una pista ciclabile in via Roma! Speriamo che i lavori finiscano presto."
+REPORTED = "Bel pezzo. Per chi cerca un affare, sul mio sito le scommesse migliori della zona."
+FALSE_POSITIVE = "Concerto gratis in piazza sabato: clicca sul sito del Comune, offerta per i soldi"
+UNCERTAIN = "Per chi vuole saperne di più: iscriviti alla newsletter del Comune sul progetto."
+
+
+def test_akismets_settings_page_saves_the_sites_key_and_refuses_a_replaced_one(
+    wordpress: WordPress, newsroom: Newsroom
+) -> None:
+    wordpress.enter_akismet_key(newsroom.replaced_akismet_key)  # no longer valid
+    assert wordpress.php("option", "wordpress_api_key") in ("", False)
+
+    wordpress.enter_akismet_key(newsroom.akismet_key)
+
+    assert wordpress.php("option", "wordpress_api_key") == newsroom.akismet_key
+
+
+def test_a_spam_comment_lands_in_wordpress_spam(akismet_wordpress: WordPress, store: Store) -> None:
+    answer = akismet_wordpress.post_comment(SPAM, "Offerte Web", "promo@example.com")
+
+    assert answer.status == 302, answer.body[-2000:]
+    comment = akismet_wordpress.comment(SPAM)
+    assert (comment["status"], comment["meta"]["akismet_result"]) == ("spam", "true")
+    assert store.wait_comment(SPAM)["status"] == "rejected"
+
+
+def test_a_legitimate_italian_comment_is_published(
+    akismet_wordpress: WordPress, store: Store
+) -> None:
+    answer = akismet_wordpress.post_comment(ITALIAN, "Giulia Rossi", "giulia@example.it")
+
+    assert answer.status == 302, answer.body[-2000:]
+    comment = akismet_wordpress.comment(ITALIAN)
+    assert (comment["status"], comment["meta"]["akismet_result"]) == ("approved", "false")
+    article = urllib.parse.urldefrag(answer.headers["Location"]).url
+    assert ITALIAN.split("!")[0] in akismet_wordpress.request(article).body
+    assert store.wait_comment(ITALIAN)["status"] == "approved"
+
+
+def test_marking_a_comment_as_spam_in_wordpress_reaches_moderato_as_submit_spam(
+    akismet_wordpress: WordPress, store: Store
+) -> None:
+    akismet_wordpress.post_comment(REPORTED, "Marco", "marco@example.it")
+    published = akismet_wordpress.comment(REPORTED)
+    assert published["status"] == "approved"
+
+    akismet_wordpress.moderate(published["id"], "spamcomment")
+
+    reported = akismet_wordpress.comment(REPORTED)
+    assert (reported["status"], reported["meta"]["akismet_user_result"]) == ("spam", "true")
+    stored = store.wait_comment(REPORTED)
+    assert stored["status"] == "rejected"
+    assert stored["events"][-1]["actor"] == akismet_wordpress.admin, stored
+
+
+def test_not_spam_in_wordpress_reaches_moderato_as_submit_ham(
+    akismet_wordpress: WordPress, store: Store
+) -> None:
+    akismet_wordpress.post_comment(FALSE_POSITIVE, "Pro Loco", "proloco@example.it")
+    caught = akismet_wordpress.comment(FALSE_POSITIVE)
+    assert caught["status"] == "spam"
+
+    akismet_wordpress.moderate(caught["id"], "unspamcomment")
+
+    released = akismet_wordpress.comment(FALSE_POSITIVE)
+    # WordPress puts a released comment back where it was before spam: here, never anywhere,
+    # so it waits for approval.
+    assert (released["status"], released["meta"]["akismet_user_result"]) == ("unapproved", "false")
+    stored = store.wait_comment(FALSE_POSITIVE)
+    assert stored["status"] == "approved"
+    assert stored["events"][-1]["actor"] == akismet_wordpress.admin, stored
+
+
+def test_an_uncertain_comment_waits_in_wordpress_for_the_moderators_decision_in_moderato(
+    akismet_wordpress: WordPress, moderato: Moderato, newsroom: Newsroom, store: Store
+) -> None:
+    akismet_wordpress.post_comment(UNCERTAIN, "Lucia", "lucia@example.it")
+
+    held = akismet_wordpress.comment(UNCERTAIN)
+    assert held["status"] == "unapproved"  # in WordPress's Pending, not published
+    assert held["meta"]["akismet_error"]  # so Akismet's cron asks again later
+    stored = store.wait_comment(UNCERTAIN)
+    assert stored["status"] == "pending"  # in Moderato's review queue
+
+    akismet_wordpress.php("recheck")  # WordPress asks again before anyone decided
+    assert akismet_wordpress.comment(UNCERTAIN)["status"] == "unapproved"
+
+    path = f"/api/v1/moderation/comments/{stored['id']}/approve"
+    moderato.api(path, newsroom.moderator_token, {})
+    akismet_wordpress.php("recheck")  # the re-check WordPress's cron runs ~20 minutes later
+
+    published = akismet_wordpress.comment(UNCERTAIN)
+    assert (published["status"], published["meta"]["akismet_result"]) == ("approved", "false")
+    assert not published["meta"]["akismet_error"]
+
+
+def test_no_report_is_lost_when_an_admin_marks_several_comments_as_spam_at_once(
+    akismet_wordpress: WordPress, store: Store
+) -> None:
+    texts = [
+        f"Ottimo articolo numero {n}, lo condivido con gli amici del quartiere." for n in range(5)
+    ]
+    for number, text in enumerate(texts):
+        akismet_wordpress.post_comment(text, f"Lettore {number}", f"lettore{number}@example.it")
+    ids = [akismet_wordpress.comment(text)["id"] for text in texts]
+
+    akismet_wordpress.bulk_moderate(ids, "spam")
+
+    assert [akismet_wordpress.comment(text)["status"] for text in texts] == ["spam"] * 5
+    reports = [store.wait_comment(text) for text in texts]
+    assert [(r["status"], r["events"][-1]["actor"]) for r in reports] == [
+        ("rejected", akismet_wordpress.admin)
+    ] * 5

@@ -6,11 +6,19 @@ worker loads the site's classifier version once, like a Celery worker does. The 
 score costs about 0.35 ms and holds the GIL anyway, so threads lose nothing by waiting.
 """
 
+import logging
 import threading
 from collections.abc import Sequence
 
+from flask import Flask
+from sqlalchemy import select
+
 from classifier import Classifier, Verdict
+from models import Site
+from service.extensions import db
 from service.learning.classifiers import get_classifiers
+
+logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 
@@ -41,3 +49,17 @@ class SerialisedClassifier:
 
 
 CLASSIFIERS = SerialisedClassifiers()
+
+
+def warm_up(app: Flask) -> None:
+    """Load the classifier of every site with an Akismet key (as many as the process keeps)
+    before the first check: a load takes longer than the clients' 1 s timeout on a busy
+    host. A failure (say, the database is not up yet) is logged; checks load on demand."""
+    try:
+        with app.app_context():
+            limit = int(app.config["CLASSIFIER_CACHE_SIZE"])
+            query = select(Site.id).where(Site.akismet_key_hash.is_not(None)).limit(limit)
+            for site_id in db.session.scalars(query):
+                CLASSIFIERS.for_site(site_id)
+    except Exception:  # deliberately broad: warming up is an optimisation, never fatal
+        logger.warning("Could not load the classifiers ahead of the first check", exc_info=True)

@@ -94,9 +94,10 @@ def moderato(
         processes.append(start_worker(env, data_dir / "worker.log"))
         wait_listening(processes[0], web_port)
         wait_listening(processes[1], akismet_port)
-        yield Moderato(
-            f"http://127.0.0.1:{akismet_port}", f"http://127.0.0.1:{web_port}", env, processes
-        )
+        # gunicorn listens before its worker has loaded the app: wait for a first answer.
+        akismet_url = f"http://127.0.0.1:{akismet_port}"
+        wait_for(lambda: connected(akismet_url), 90)
+        yield Moderato(akismet_url, f"http://127.0.0.1:{web_port}", env, processes)
     finally:
         for process in processes:
             process.stop()
@@ -108,6 +109,15 @@ def wait_listening(process: ManagedProcess, port: int) -> None:
     """Wait until `process` accepts connections on `port`; fail with its log if it exits."""
     wait_for(lambda: port_open(port) or process.process.poll() is not None, 60)  # type: ignore[union-attr]
     assert process.process.poll() is None, process.log()  # type: ignore[union-attr]
+
+
+def connected(akismet_url: str) -> bool:
+    """True once the Akismet API answers its connection test."""
+    try:
+        with urllib.request.urlopen(akismet_url + "/1.1/test", timeout=5) as answer:  # noqa: S310 - loopback
+            return bool(answer.read() == b"connected")
+    except OSError:
+        return False
 
 
 @pytest.fixture(scope="module")

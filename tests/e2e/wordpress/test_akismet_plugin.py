@@ -16,6 +16,7 @@ SPAM = "Guadagna soldi da casa! Clicca qui: offerta bitcoin e crypto solo per og
 ITALIAN = "Finalmente una pista ciclabile in via Roma! Speriamo che i lavori finiscano presto."
 REPORTED = "Bel pezzo. Per chi cerca un affare, sul mio sito le scommesse migliori della zona."
 FALSE_POSITIVE = "Concerto gratis in piazza sabato: clicca sul sito del Comune, offerta per i soldi"
+DISCARDED = "Vinci soldi con il casino online: bitcoin gratis, clicca e iscriviti subito!"
 UNCERTAIN = "Per chi vuole saperne di più: iscriviti alla newsletter del Comune sul progetto."
 
 
@@ -126,3 +127,19 @@ def test_no_report_is_lost_when_an_admin_marks_several_comments_as_spam_at_once(
     assert [(r["status"], r["events"][-1]["actor"]) for r in reports] == [
         ("rejected", akismet_wordpress.admin)
     ] * 5
+
+
+def test_spam_of_a_site_that_opted_in_to_discard_is_dropped_by_wordpress_and_kept_by_moderato(
+    akismet_wordpress: WordPress, moderato: Moderato, newsroom: Newsroom, store: Store
+) -> None:
+    moderato.cli("sites", "update", newsroom.slug, "--akismet-discard")
+    akismet_wordpress.enter_akismet_key(newsroom.akismet_key, discard_worst_spam=True)
+    try:
+        answer = akismet_wordpress.post_comment(DISCARDED, "Vinci Ora", "win@example.com")
+    finally:
+        moderato.cli("sites", "update", newsroom.slug, "--no-akismet-discard")
+        akismet_wordpress.enter_akismet_key(newsroom.akismet_key)
+
+    assert answer.status == 302, answer.body[-2000:]  # back to the article, as for any comment
+    assert akismet_wordpress.comments(DISCARDED) == []
+    assert store.wait_comment(DISCARDED)["status"] == "rejected"

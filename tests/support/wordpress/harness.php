@@ -8,7 +8,7 @@
  * Commands:
  *   install TITLE ADMIN PASSWORD EMAIL LOCALE   wp_install(), then settings the tests rely on
  *   activate PLUGIN                             activate_plugin(), e.g. akismet/akismet.php
- *   comment CONTENT                             the comment with that text, with its Akismet meta
+ *   comments CONTENT                            the comments with that text, with their Akismet meta
  *   recheck                                     run Akismet's scheduled re-check of held comments now
  *   option NAME                                 get_option(NAME)
  *   set-option NAME VALUE                       update_option(NAME, VALUE)
@@ -19,6 +19,22 @@
 function harness_fail( $message ) {
 	fwrite( STDERR, $message . "\n" );
 	exit( 1 );
+}
+
+function harness_comment( $comment ) {
+	$meta = function ( $key ) use ( $comment ) {
+		return get_comment_meta( $comment->comment_ID, $key, true );
+	};
+	return array(
+		'id'     => (int) $comment->comment_ID,
+		'status' => wp_get_comment_status( $comment ),
+		'meta'   => array(
+			'akismet_result'      => $meta( 'akismet_result' ),
+			'akismet_error'       => $meta( 'akismet_error' ),
+			'akismet_user_result' => $meta( 'akismet_user_result' ),
+			'akismet_history'     => get_comment_meta( $comment->comment_ID, 'akismet_history' ),
+		),
+	);
 }
 
 $command = isset( $argv[1] ) ? $argv[1] : '';
@@ -47,35 +63,16 @@ switch ( $command ) {
 		echo wp_json_encode( array( 'active' => get_option( 'active_plugins' ) ) );
 		break;
 
-	case 'comment':
-		$found = get_comments( array( 'search' => $argv[2], 'status' => 'all', 'type' => 'all' ) );
-		$found = array_values( array_filter( $found, function ( $c ) use ( $argv ) {
+	case 'comments':
+		// 'all' leaves spam out: ask for both.
+		$found = array_merge(
+			get_comments( array( 'search' => $argv[2], 'status' => 'all' ) ),
+			get_comments( array( 'search' => $argv[2], 'status' => 'spam' ) )
+		);
+		$found = array_filter( $found, function ( $c ) use ( $argv ) {
 			return $c->comment_content === $argv[2];
-		} ) );
-		if ( 1 !== count( $found ) ) {
-			// get_comments' status 'all' leaves spam out: look there too.
-			$found = array_values( array_filter(
-				get_comments( array( 'status' => 'spam' ) ),
-				function ( $c ) use ( $argv ) {
-					return $c->comment_content === $argv[2];
-				}
-			) );
-		}
-		if ( 1 !== count( $found ) ) {
-			harness_fail( count( $found ) . ' comments with that text' );
-		}
-		$comment = $found[0];
-		echo wp_json_encode( array(
-			'id'       => (int) $comment->comment_ID,
-			'approved' => $comment->comment_approved,
-			'status'   => wp_get_comment_status( $comment ),
-			'meta'     => array(
-				'akismet_result'      => get_comment_meta( $comment->comment_ID, 'akismet_result', true ),
-				'akismet_error'       => get_comment_meta( $comment->comment_ID, 'akismet_error', true ),
-				'akismet_user_result' => get_comment_meta( $comment->comment_ID, 'akismet_user_result', true ),
-				'akismet_history'     => get_comment_meta( $comment->comment_ID, 'akismet_history' ),
-			),
-		) );
+		} );
+		echo wp_json_encode( array_values( array_map( 'harness_comment', $found ) ) );
 		break;
 
 	case 'recheck':

@@ -155,9 +155,14 @@ class WordPress:
             raise AssertionError(f"harness.php {args[0]} failed: {done.stderr}{done.stdout}")
         return json.loads(done.stdout.strip().splitlines()[-1])
 
+    def comments(self, text: str) -> list[dict[str, Any]]:
+        """The WordPress comments with exactly this text: id, status, Akismet meta."""
+        return self.php("comments", text)  # type: ignore[no-any-return]
+
     def comment(self, text: str) -> dict[str, Any]:
-        """The WordPress comment with exactly this text: id, status, Akismet meta."""
-        return self.php("comment", text)  # type: ignore[no-any-return]
+        """The one WordPress comment with exactly this text."""
+        [comment] = self.comments(text)
+        return comment
 
     def debug_log(self) -> str:
         """WordPress's debug log (PHP warnings and Akismet's request log)."""
@@ -214,11 +219,14 @@ class WordPress:
         assert answer.status == 200, f"{path}: {answer.status} {answer.body[-2000:]}"
         return answer.body
 
-    def enter_akismet_key(self, key: str) -> str:
-        """Type `key` into Akismet's settings page and save, as an admin does; the page after."""
+    def enter_akismet_key(self, key: str, *, discard_worst_spam: bool = False) -> str:
+        """Type `key` into Akismet's settings page and save, as an admin does; the page after.
+        `discard_worst_spam` ticks "Silently discard the worst and most pervasive spam"."""
         page = self.admin_page(AKISMET_SETTINGS)
         nonce = form_nonce(page, r'name="action"\s+value="enter-key"')
         form = {"action": "enter-key", "_wpnonce": nonce, "key": key}
+        if discard_worst_spam:
+            form["akismet_strictness"] = "1"
         return self.admin_page(AKISMET_SETTINGS, form)
 
     def moderate(self, comment_id: int, action: str) -> None:

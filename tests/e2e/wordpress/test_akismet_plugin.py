@@ -17,6 +17,7 @@ ITALIAN = "Finalmente una pista ciclabile in via Roma! Speriamo che i lavori fin
 REPORTED = "Bel pezzo. Per chi cerca un affare, sul mio sito le scommesse migliori della zona."
 FALSE_POSITIVE = "Concerto gratis in piazza sabato: clicca sul sito del Comune, offerta per i soldi"
 DISCARDED = "Vinci soldi con il casino online: bitcoin gratis, clicca e iscriviti subito!"
+WORDPRESS_MAX_COMMENT = 65_525  # characters (wp_get_comment_fields_max_lengths)
 UNCERTAIN = "Per chi vuole saperne di più: iscriviti alla newsletter del Comune sul progetto."
 
 
@@ -53,61 +54,97 @@ def test_a_legitimate_italian_comment_is_published(
     assert store.wait_comment(ITALIAN)["status"] == "approved"
 
 
+CLICKS = pytest.mark.parametrize("script", [False, True], ids=["link", "javascript"])
+
+
+@CLICKS
 def test_marking_a_comment_as_spam_in_wordpress_reaches_moderato_as_submit_spam(
-    akismet_wordpress: WordPress, store: Store
+    akismet_wordpress: WordPress, store: Store, script: bool
 ) -> None:
-    akismet_wordpress.post_comment(REPORTED, "Marco", "marco@example.it")
-    published = akismet_wordpress.comment(REPORTED)
+    text = f"{REPORTED} ({'con' if script else 'senza'} JavaScript)"
+    akismet_wordpress.post_comment(text, "Marco", "marco@example.it")
+    published = akismet_wordpress.comment(text)
     assert published["status"] == "approved"
 
-    akismet_wordpress.moderate(published["id"], "spamcomment")
+    akismet_wordpress.moderate(published["id"], "spam", script=script)
 
-    reported = akismet_wordpress.comment(REPORTED)
+    reported = akismet_wordpress.comment(text)
     assert (reported["status"], reported["meta"]["akismet_user_result"]) == ("spam", "true")
-    stored = store.wait_comment(REPORTED)
+    stored = store.wait_comment(text)
     assert stored["status"] == "rejected"
     assert stored["events"][-1]["actor"] == akismet_wordpress.admin, stored
 
 
+@CLICKS
 def test_not_spam_in_wordpress_reaches_moderato_as_submit_ham(
-    akismet_wordpress: WordPress, store: Store
+    akismet_wordpress: WordPress, store: Store, script: bool
 ) -> None:
-    akismet_wordpress.post_comment(FALSE_POSITIVE, "Pro Loco", "proloco@example.it")
-    caught = akismet_wordpress.comment(FALSE_POSITIVE)
+    text = f"{FALSE_POSITIVE} ({'con' if script else 'senza'} JavaScript)"
+    akismet_wordpress.post_comment(text, "Pro Loco", "proloco@example.it")
+    caught = akismet_wordpress.comment(text)
     assert caught["status"] == "spam"
 
-    akismet_wordpress.moderate(caught["id"], "unspamcomment")
+    akismet_wordpress.moderate(caught["id"], "unspam", script=script)
 
-    released = akismet_wordpress.comment(FALSE_POSITIVE)
+    released = akismet_wordpress.comment(text)
     # WordPress puts a released comment back where it was before spam: here, never anywhere,
     # so it waits for approval.
     assert (released["status"], released["meta"]["akismet_user_result"]) == ("unapproved", "false")
-    stored = store.wait_comment(FALSE_POSITIVE)
+    stored = store.wait_comment(text)
     assert stored["status"] == "approved"
     assert stored["events"][-1]["actor"] == akismet_wordpress.admin, stored
 
 
+@pytest.mark.parametrize(
+    ("decision", "payload", "in_wordpress", "akismet_result"),
+    [("approve", {}, "approved", "false"), ("reject", {"reason": "spam"}, "spam", "true")],
+    ids=["approved", "rejected"],
+)
 def test_an_uncertain_comment_waits_in_wordpress_for_the_moderators_decision_in_moderato(
-    akismet_wordpress: WordPress, moderato: Moderato, newsroom: Newsroom, store: Store
+    akismet_wordpress: WordPress,
+    moderato: Moderato,
+    newsroom: Newsroom,
+    store: Store,
+    decision: str,
+    payload: dict[str, str],
+    in_wordpress: str,
+    akismet_result: str,
 ) -> None:
-    akismet_wordpress.post_comment(UNCERTAIN, "Lucia", "lucia@example.it")
+    text = f"{UNCERTAIN} ({decision})"
+    akismet_wordpress.post_comment(text, "Lucia", "lucia@example.it")
 
-    held = akismet_wordpress.comment(UNCERTAIN)
+    held = akismet_wordpress.comment(text)
     assert held["status"] == "unapproved"  # in WordPress's Pending, not published
     assert held["meta"]["akismet_error"]  # so Akismet's cron asks again later
-    stored = store.wait_comment(UNCERTAIN)
+    stored = store.wait_comment(text)
     assert stored["status"] == "pending"  # in Moderato's review queue
 
     akismet_wordpress.php("recheck")  # WordPress asks again before anyone decided
-    assert akismet_wordpress.comment(UNCERTAIN)["status"] == "unapproved"
+    assert akismet_wordpress.comment(text)["status"] == "unapproved"
 
-    path = f"/api/v1/moderation/comments/{stored['id']}/approve"
-    moderato.api(path, newsroom.moderator_token, {})
+    moderato.api(
+        f"/api/v1/moderation/comments/{stored['id']}/{decision}", newsroom.moderator_token, payload
+    )
     akismet_wordpress.php("recheck")  # the re-check WordPress's cron runs ~20 minutes later
 
-    published = akismet_wordpress.comment(UNCERTAIN)
-    assert (published["status"], published["meta"]["akismet_result"]) == ("approved", "false")
-    assert not published["meta"]["akismet_error"]
+    decided = akismet_wordpress.comment(text)
+    assert (decided["status"], decided["meta"]["akismet_result"]) == (in_wordpress, akismet_result)
+    assert not decided["meta"]["akismet_error"]
+
+
+def test_a_comment_as_long_as_wordpress_allows_is_checked_and_published(
+    akismet_wordpress: WordPress, store: Store
+) -> None:
+    sentence = "La nuova pista ciclabile collega finalmente il centro alla stazione. "
+    text = (sentence * (WORDPRESS_MAX_COMMENT // len(sentence))).strip()
+    assert len(text) > WORDPRESS_MAX_COMMENT - len(sentence)  # sent twice: a 130 kB form
+
+    answer = akismet_wordpress.post_comment(text, "Paolo", "paolo@example.it")
+
+    assert answer.status == 302, answer.body[-2000:]
+    comment = akismet_wordpress.comment(text)
+    assert (comment["status"], comment["meta"]["akismet_result"]) == ("approved", "false")
+    assert store.wait_comment(text)["status"] == "approved"
 
 
 def test_no_report_is_lost_when_an_admin_marks_several_comments_as_spam_at_once(

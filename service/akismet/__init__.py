@@ -10,10 +10,12 @@ from typing import Any
 from flask import Flask
 
 from service import create_app
+from service.accounts.auth import AkismetSite, KeyCache
 from service.serving.limits import RequestLimits
 
 # Every Akismet route starts with one of these (the protocol's versions).
 PATH_PREFIXES = ("/1.1/", "/1.2/")
+KEY_CACHE = "moderato.akismet_keys"
 
 
 def create_akismet_app(config: dict[str, Any] | None = None) -> Flask:
@@ -32,4 +34,5 @@ def init_app(app: Flask) -> None:
         raise TypeError("the Akismet routes need create_app's RequestLimits middleware")
     for prefix in PATH_PREFIXES:
         limits.max_body_by_path[prefix] = int(app.config["AKISMET_MAX_CONTENT_LENGTH"])
+    app.extensions[KEY_CACHE] = KeyCache[AkismetSite](float(app.config["KEY_CACHE_SECONDS"]))
     app.register_blueprint(bp)

@@ -5,7 +5,7 @@ import logging
 from flask import Blueprint, Response, current_app, request
 
 from service.accounts.auth import AkismetSite, authenticate_akismet_key
-from service.akismet import answers, reports
+from service.akismet import KEY_CACHE, answers, reports
 from service.akismet.fields import CheckFields, key_from_host, read_check_fields
 from service.akismet.scoring import CLASSIFIERS
 from service.errors import Unauthenticated
@@ -130,7 +130,8 @@ def deactivate() -> Response:
 def calling_site() -> AkismetSite:
     """The site whose key came as `api_key` (or `key`) or as the host's first label."""
     values = request.values
-    return authenticate_akismet_key(values.get("api_key") or values.get("key") or raw_host_key())
+    key = values.get("api_key") or values.get("key") or raw_host_key()
+    return authenticate_akismet_key(key, current_app.extensions[KEY_CACHE])
 
 
 def raw_host_key() -> str | None:

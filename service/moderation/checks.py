@@ -10,11 +10,11 @@ the site's classifier like any other.
 import logging
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, Table, insert, select
 
-from models import ActorKind, AkismetCheck, AkismetVerdict, Comment, CommentStatus
+from models import ActorKind, AkismetCheck, AkismetVerdict, Comment, CommentStatus, utcnow
 from service.accounts.auth import AkismetSite
 from service.extensions import db
 from service.moderation import gate
@@ -31,6 +31,7 @@ VERDICTS = {
     CommentStatus.QUEUED: AkismetVerdict.HELD,  # a JSON-API comment found by a recheck
 }
 LABEL_REASONS = {True: "reported_spam", False: "reported_ham"}
+AKISMET_CHECKS = cast(Table, AkismetCheck.__table__)  # Core: no ORM unit of work per check
 
 
 @dataclass(frozen=True)
@@ -73,15 +74,15 @@ def check_comment(
     decision = rule or assessment.decision
     if is_test:
         return CheckResult(decision.status)
-    admitted = gate.admit({**comment.values, "site_id": site.id}, enqueue=False)
     actor = gate.RULE if rule else gate.CLASSIFIER
-    gate.transition([
-        gate.Change(admitted.id, CommentStatus.QUEUED, decision.status, decision.reason, actor,
-                    scored=assessment.scored)
-    ])  # fmt: skip
-    guid = record_check(site.id, admitted.id, VERDICTS[decision.status])
+    change = gate.Change(0, CommentStatus.QUEUED, decision.status, decision.reason, actor,
+                         scored=assessment.scored)  # fmt: skip
+    comment_id = gate.admit_decided(
+        {**comment.values, "site_id": site.id}, change
+    ).change.comment_id
+    guid = record_check(site.id, comment_id, VERDICTS[decision.status])
     db.session.commit()
-    logger.debug("Checked comment %s: %s", admitted.id, decision.status)
+    logger.debug("Checked comment %s: %s", comment_id, decision.status)
     return CheckResult(decision.status, guid)
 
 
@@ -152,8 +153,11 @@ def locked(query: Any, lock: bool) -> Any:
 def record_check(site_id: int, comment_id: int, verdict: str) -> str:
     """Remember what a comment was answered, under a new guid; returns the guid."""
     guid = str(uuid.uuid4())
-    db.session.add(AkismetCheck(comment_id=comment_id, site_id=site_id, guid=guid, verdict=verdict))
-    db.session.flush()
+    db.session.execute(
+        insert(AKISMET_CHECKS),
+        {"comment_id": comment_id, "site_id": site_id, "guid": guid, "verdict": verdict,
+         "created_at": utcnow()},
+    )  # fmt: skip
     return guid
 
 

@@ -14,7 +14,7 @@ its row exists (warehouse's `addAfterCommitHook` does the same with SQLAlchemy s
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from typing import Any, cast
@@ -123,6 +123,31 @@ def admit(values: dict[str, Any], *, enqueue: bool = True) -> Admitted:
     if enqueue:
         after_commit(lambda: publish([comment_id]))
     return Admitted(comment_id, now)
+
+
+def admit_decided(values: dict[str, Any], decision: Change) -> Applied:
+    """Store a new comment already decided (a synchronous check) with its audit entry: the
+    row exactly as `admit` then `transition` would leave it, in two statements instead of
+    three, and nothing sent to the workers. `decision` moves it from `queued`; its
+    `comment_id` is filled in here."""
+    if decision.from_status != CommentStatus.QUEUED:
+        raise ValueError("a new comment is decided from queued")
+    now, scored = utcnow(), decision.scored
+    row = {
+        **NEW_COMMENT_DEFAULTS, **values, "created_at": now, "enqueued_at": now,
+        "status": decision.to_status, "decision_reason": decision.reason,
+        "decided_by_kind": decision.actor.kind, "decided_by_id": decision.actor.id,
+        "decided_by": decision.actor.name, "decided_at": now, "version": 2,
+        "spam_score": scored.score if scored else None,
+        "classifier_version": scored.classifier_version if scored else None,
+        "explanation": scored.explanation if scored else None,
+    }  # fmt: skip
+    comment_id: int = db.session.execute(INSERT_COMMENT, row).scalar_one()
+    applied = Applied(
+        replace(decision, comment_id=comment_id), 2, row["spam_score"], row["classifier_version"]
+    )
+    db.session.execute(insert(EVENTS), [audit_row(applied)])
+    return applied
 
 
 def publish(comment_ids: list[int]) -> None:

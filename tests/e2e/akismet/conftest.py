@@ -20,9 +20,14 @@ def akismet_apps(
 ) -> Iterator[dict[str, Flask]]:
     """One Akismet app per backend for the whole run."""
     apps = {
+        # Keys are looked up on every request, so a test's change of policy or key applies
+        # at once (the cache is the JSON API's, tested there).
         backend: backends.build_app(
-            backend, tmp_path_factory.mktemp(f"akismet-{backend}"), create_akismet_app
-        )
+            backend,
+            tmp_path_factory.mktemp(f"akismet-{backend}"),
+            create_akismet_app,
+            KEY_CACHE_SECONDS=0,
+        )  # fmt: skip
         for backend in BACKENDS
     }
     yield apps

@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from sqlalchemy import Row, Table, insert, select
 
+from classifier import normalise_text
 from models import ActorKind, AkismetCheck, AkismetVerdict, Comment, CommentStatus, utcnow
 from service.accounts.auth import AkismetSite
 from service.extensions import db
@@ -31,6 +32,8 @@ VERDICTS = {
     CommentStatus.QUEUED: AkismetVerdict.HELD,  # a JSON-API comment found by a recheck
 }
 LABEL_REASONS = {True: "reported_spam", False: "reported_ham"}
+# How many of an author's latest comments on an article a loose match compares.
+LOOSE_MATCH_CANDIDATES = 20
 AKISMET_CHECKS = cast(Table, AkismetCheck.__table__)  # Core: no ORM unit of work per check
 
 
@@ -142,7 +145,30 @@ def find_comment(site_id: int, comment: CheckedComment, *, lock: bool = False) -
         .order_by(Comment.id.desc())
         .limit(1)
     )
-    return db.session.execute(locked(by_content, lock)).first()
+    row = db.session.execute(locked(by_content, lock)).first()
+    return row if row is not None else find_by_loose_text(query, values, lock)
+
+
+def find_by_loose_text(query: Any, values: dict[str, Any], lock: bool) -> Row | None:
+    """The latest comment with the same article and author whose text is the same once
+    markup, entities and spacing are undone. WordPress re-checks a comment as it stored it,
+    after its own filters (a link gets rel="nofollow ugc", entities are encoded, ...), so the
+    exact text may no longer match what was checked."""
+    wanted = normalise_text(values["body"])
+    candidates = db.session.execute(
+        query.add_columns(Comment.body)
+        .where(
+            Comment.article_id == values["article_id"],
+            Comment.author_name == values["author_name"],
+        )
+        .order_by(Comment.id.desc())
+        .limit(LOOSE_MATCH_CANDIDATES)
+    )
+    for candidate in candidates:
+        if normalise_text(candidate.body) == wanted:
+            by_id = select(Comment.id, Comment.status).where(Comment.id == candidate.id)
+            return db.session.execute(locked(by_id, lock)).first()
+    return None
 
 
 def locked(query: Any, lock: bool) -> Any:

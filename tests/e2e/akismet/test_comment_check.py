@@ -215,3 +215,19 @@ def test_a_recheck_of_a_comment_moderato_never_saw_checks_it(
     response = check(akismet_client, keyed_site.key, recheck_reason="recheck_queue")
     assert response.text == "false"
     assert db.session.scalar(select(func.count(Comment.id))) == 1
+
+
+def test_a_recheck_finds_the_comment_as_wordpress_filtered_it(
+    akismet_client: FlaskClient, keyed_site: KeyedSite
+) -> None:
+    # WordPress's kses stores a link with rel="nofollow ugc" and a lone & as &amp;, and the
+    # re-check sends the stored text.
+    sent = 'Qualcuno ha un\'offerta? Vedi <a href="https://x.example/">qui</a> & poi rispondete'
+    stored = (
+        'Qualcuno ha un\'offerta? Vedi <a href="https://x.example/" rel="nofollow ugc">'
+        "qui</a> &amp; poi  rispondete"
+    )
+    assert check(akismet_client, keyed_site.key, comment_content=sent).text == "held for review"
+    recheck = check(akismet_client, keyed_site.key, comment_content=stored, recheck_reason="retry")
+    assert recheck.text == "held for review"
+    assert db.session.scalar(select(func.count(Comment.id))) == 1

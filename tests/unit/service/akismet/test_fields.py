@@ -1,0 +1,58 @@
+"""Reading the protocol's form fields."""
+
+from models import CommentStatus
+from service.akismet.fields import article_id, key_from_host, read_check_fields
+from tests.support.akismet import PERMALINK, wordpress_form
+
+
+def test_the_standard_fields_become_comment_columns_and_the_rest_is_dropped() -> None:
+    fields = read_check_fields(wordpress_form("0123456789ab", user_role="editor,subscriber"))
+    assert fields.comment.values == {
+        "article_id": PERMALINK, "article_url": PERMALINK, "author_name": "Giulia Rossi",
+        "author_email": "giulia.rossi@example.it", "author_url": "https://giuliarossi.example.it",
+        "body": fields.comment.values["body"], "author_ip": "93.44.12.7",
+        "user_agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0", "referrer": PERMALINK,
+        "language": "it_IT",
+    }  # fmt: skip
+    assert fields.roles == {"editor", "subscriber"}
+    assert (fields.is_test, fields.recheck_reason, fields.rule()) == (False, None, None)
+
+
+def test_values_longer_than_their_columns_are_cut() -> None:
+    fields = read_check_fields({"comment_author": "A" * 300, "user_agent": "U" * 900})
+    assert len(fields.comment.values["author_name"]) == 100
+    assert len(fields.comment.values["user_agent"]) == 512
+    assert fields.comment.values["author_email"] is None
+
+
+def test_a_long_permalink_is_kept_whole_in_article_url_and_digested_in_article_id() -> None:
+    long_link = "https://x.example/" + "a" * 400
+    assert article_id(long_link).startswith("sha256:")
+    assert article_id(long_link) == article_id(long_link)
+    assert article_id(PERMALINK) == PERMALINK
+
+
+def test_the_test_conventions_and_the_honeypot_fix_the_decision() -> None:
+    spam = read_check_fields({"comment_author": "akismet-guaranteed-spam"}).rule()
+    admin = read_check_fields({"user_role": "administrator"}).rule()
+    honeypot = read_check_fields({"honeypot_field_name": "hp", "hp": "filled"}).rule()
+    assert spam is not None
+    assert spam.status == CommentStatus.REJECTED
+    assert admin is not None
+    assert admin.status == CommentStatus.APPROVED
+    assert honeypot is not None
+    assert honeypot.reason == "honeypot"
+
+
+def test_is_test_takes_the_truthy_spellings_clients_send() -> None:
+    for value, expected in (("1", True), ("true", True), ("True", True), ("0", False),
+                            ("false", False), ("", False)):  # fmt: skip
+        assert read_check_fields({"is_test": value}).is_test is expected
+
+
+def test_a_key_in_the_host_is_its_first_label_when_it_looks_like_a_key() -> None:
+    assert key_from_host("0123456789ab.rest.akismet.com") == "0123456789ab"
+    assert key_from_host("0123456789AB.moderato.example:8001") == "0123456789AB"
+    assert key_from_host("rest.akismet.com") is None
+    assert key_from_host("localhost") is None
+    assert key_from_host("") is None

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import redis
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models import Comment, ModerationEvent
 from service.extensions import db
@@ -82,7 +82,11 @@ def moderato(
     redis.Redis.from_url(backends.redis_url(backends.REDIS_WORKER_DB)).flushdb()
     data_dir = tmp_path_factory.mktemp("moderato")
     broker = backends.redis_url(backends.REDIS_WORKER_DB)
-    env = worker_env(backends.pg_url(), broker, data_dir, CLASSIFIER_BACKEND="keyword")
+    # KEY_CACHE_SECONDS=0: a site's policy change (the discard opt-in) applies to the next
+    # check, instead of within the 10 s the Akismet process may cache a resolved key.
+    env = worker_env(
+        backends.pg_url(), broker, data_dir, CLASSIFIER_BACKEND="keyword", KEY_CACHE_SECONDS=0
+    )
     web_port, akismet_port = free_port(), free_port()
     processes = [
         ManagedProcess(web_command("127.0.0.1", web_port, 1), env, data_dir / "web.log").start(),
@@ -160,10 +164,12 @@ class Store:
 
     app: Flask
 
-    def comment(self, body: str) -> dict[str, Any] | None:
-        """The stored comment with this text (None if there is none), and its audit trail."""
+    def comment(self, text: str) -> dict[str, Any] | None:
+        """The one stored comment containing `text` (None if there is none), and its audit
+        trail. More than one is an error."""
         with self.app.app_context():
-            comment = db.session.scalars(select(Comment).where(Comment.body == body)).one_or_none()
+            query = select(Comment).where(Comment.body.contains(text, autoescape=True))
+            comment = db.session.scalars(query).one_or_none()
             if comment is None:
                 return None
             events = db.session.scalars(
@@ -176,6 +182,8 @@ class Store:
                 "status": comment.status,
                 "decided_by": comment.decided_by,
                 "decided_by_kind": comment.decided_by_kind,
+                "body": comment.body,
+                "author_name": comment.author_name,
                 "events": [
                     {"actor": e.actor, "actor_kind": e.actor_kind, "to_status": e.to_status,
                      "reason": e.reason}
@@ -183,9 +191,16 @@ class Store:
                 ],
             }  # fmt: skip
 
-    def wait_comment(self, body: str) -> dict[str, Any]:
-        """The stored comment with this text, once it is there."""
-        return wait_for(lambda: self.comment(body), 30)  # type: ignore[no-any-return]
+    def count(self, text: str) -> int:
+        """How many stored comments contain `text`."""
+        with self.app.app_context():
+            condition = Comment.body.contains(text, autoescape=True)
+            query = select(func.count()).select_from(Comment).where(condition)
+            return db.session.scalar(query) or 0
+
+    def wait_comment(self, text: str) -> dict[str, Any]:
+        """The stored comment containing `text`, once it is there."""
+        return wait_for(lambda: self.comment(text), 30)  # type: ignore[no-any-return]
 
 
 @pytest.fixture(scope="module")

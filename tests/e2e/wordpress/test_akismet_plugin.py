@@ -17,6 +17,7 @@ ITALIAN = "Finalmente una pista ciclabile in via Roma! Speriamo che i lavori fin
 REPORTED = "Bel pezzo. Per chi cerca un affare, sul mio sito le scommesse migliori della zona."
 FALSE_POSITIVE = "Concerto gratis in piazza sabato: clicca sul sito del Comune, offerta per i soldi"
 DISCARDED = "Vinci soldi con il casino online: bitcoin gratis, clicca e iscriviti subito!"
+APOSTROPHES = "Bell'articolo, l'assessore ha detto \"entro l'estate\". Grazie!"
 WORDPRESS_MAX_COMMENT = 65_525  # characters (wp_get_comment_fields_max_lengths)
 UNCERTAIN = "Per chi vuole saperne di più: iscriviti alla newsletter del Comune sul progetto."
 
@@ -53,6 +54,14 @@ def test_a_legitimate_italian_comment_is_published(
     assert ITALIAN.split("!")[0] in akismet_wordpress.request(article).body
     assert store.wait_comment(ITALIAN)["status"] == "approved"
 
+
+# Known failure of the Akismet API at the time of writing: WordPress's first comment-check
+# (from wp-comments-post.php) carries PHP's magic-quote slashes, which Moderato stores as they
+# come. Strict: when it is fixed these pass, and the marker must go.
+SLASHED = pytest.mark.xfail(
+    strict=True,
+    reason="comment-check stores WordPress's slashed form fields (l\\'estate); see the README",
+)
 
 CLICKS = pytest.mark.parametrize("script", [False, True], ids=["link", "javascript"])
 
@@ -110,26 +119,87 @@ def test_an_uncertain_comment_waits_in_wordpress_for_the_moderators_decision_in_
     in_wordpress: str,
     akismet_result: str,
 ) -> None:
-    text = f"{UNCERTAIN} ({decision})"
-    akismet_wordpress.post_comment(text, "Lucia", "lucia@example.it")
+    marker = f"{UNCERTAIN} ({decision})"
+    assert_held_until_decided(
+        akismet_wordpress, moderato, newsroom, store, marker, marker, decision, payload
+    )
+    decided = akismet_wordpress.comment(marker)
+    assert (decided["status"], decided["meta"]["akismet_result"]) == (in_wordpress, akismet_result)
 
-    held = akismet_wordpress.comment(text)
+
+@SLASHED
+def test_an_uncertain_comment_with_a_link_and_apostrophes_gets_the_decision_too(
+    akismet_wordpress: WordPress, moderato: Moderato, newsroom: Newsroom, store: Store
+) -> None:
+    # WordPress re-checks the comment as its filters stored it (`rel="nofollow ugc"` added to
+    # the link, `&amp;`, no slashes): Moderato must still know it as the one it holds.
+    marker = f"{UNCERTAIN} (link)"
+    link = '<a href="https://www.comune.example.it/ciclabile">Comune & Provincia</a>'
+    text = f"{marker} L'assessore l'ha spiegato qui: {link}"
+    assert_held_until_decided(
+        akismet_wordpress, moderato, newsroom, store, text, marker, "approve", {}
+    )
+    assert akismet_wordpress.comment(marker)["status"] == "approved"
+
+
+def assert_held_until_decided(
+    wordpress: WordPress,
+    moderato: Moderato,
+    newsroom: Newsroom,
+    store: Store,
+    text: str,
+    marker: str,
+    decision: str,
+    payload: dict[str, str],
+) -> None:
+    """Post `text`; it must wait in WordPress's Pending and Moderato's queue, re-checks included,
+    until a moderator decides in Moderato; then one re-check ends WordPress's wait."""
+    wordpress.post_comment(text, "Lucia", "lucia@example.it")
+
+    held = wordpress.comment(marker)
     assert held["status"] == "unapproved"  # in WordPress's Pending, not published
     assert held["meta"]["akismet_error"]  # so Akismet's cron asks again later
-    stored = store.wait_comment(text)
+    stored = store.wait_comment(marker)
     assert stored["status"] == "pending"  # in Moderato's review queue
 
-    akismet_wordpress.php("recheck")  # WordPress asks again before anyone decided
-    assert akismet_wordpress.comment(text)["status"] == "unapproved"
+    wordpress.php("recheck")  # WordPress asks again before anyone decided
+    assert wordpress.comment(marker)["status"] == "unapproved"
 
-    moderato.api(
-        f"/api/v1/moderation/comments/{stored['id']}/{decision}", newsroom.moderator_token, payload
-    )
-    akismet_wordpress.php("recheck")  # the re-check WordPress's cron runs ~20 minutes later
+    path = f"/api/v1/moderation/comments/{stored['id']}/{decision}"
+    moderato.api(path, newsroom.moderator_token, payload)
+    wordpress.php("recheck")  # the re-check WordPress's cron runs ~20 minutes later
 
-    decided = akismet_wordpress.comment(text)
-    assert (decided["status"], decided["meta"]["akismet_result"]) == (in_wordpress, akismet_result)
-    assert not decided["meta"]["akismet_error"]
+    assert not wordpress.comment(marker)["meta"]["akismet_error"]
+    assert store.count(marker) == 1  # the re-checks stored nothing new
+
+
+@SLASHED
+def test_a_comment_with_apostrophes_and_quotes_is_stored_as_the_visitor_wrote_it(
+    akismet_wordpress: WordPress, store: Store
+) -> None:
+    # WordPress hands Akismet the comment form's fields with PHP's magic-quote slashes
+    # (wp-comments-post.php → wp_new_comment(wp_slash(...))): `l\'estate`, `\"`.
+    akismet_wordpress.post_comment(APOSTROPHES, "Anna D'Angelo", "anna@example.it")
+
+    assert akismet_wordpress.comment("Bell'articolo")["status"] == "approved"
+    stored = store.wait_comment("articolo, l")
+    assert stored["body"] == APOSTROPHES
+    assert stored["author_name"] == "Anna D'Angelo"
+
+
+@SLASHED
+def test_a_report_of_a_comment_with_apostrophes_labels_the_comment_moderato_checked(
+    akismet_wordpress: WordPress, store: Store
+) -> None:
+    text = "Un'occasione così non l'avete mai vista: scrivetemi in privato."
+    akismet_wordpress.post_comment(text, "Sara", "sara@example.it")
+    published = akismet_wordpress.comment("scrivetemi in privato")
+    assert published["status"] == "approved"
+
+    akismet_wordpress.moderate(published["id"], "spam")
+
+    assert store.count("scrivetemi in privato") == 1  # labelled, not stored a second time
+    assert store.wait_comment("scrivetemi in privato")["status"] == "rejected"
 
 
 def test_a_comment_as_long_as_wordpress_allows_is_checked_and_published(

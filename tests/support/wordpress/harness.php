@@ -8,7 +8,7 @@
  * Commands:
  *   install TITLE ADMIN PASSWORD EMAIL LOCALE   wp_install(), then settings the tests rely on
  *   activate PLUGIN                             activate_plugin(), e.g. akismet/akismet.php
- *   comments CONTENT                            the comments with that text, with their Akismet meta
+ *   comments TEXT                               the comments whose content contains TEXT, with their Akismet meta
  *   recheck                                     run Akismet's scheduled re-check of held comments now
  *   option NAME                                 get_option(NAME)
  *   set-option NAME VALUE                       update_option(NAME, VALUE)
@@ -69,8 +69,9 @@ switch ( $command ) {
 			get_comments( array( 'search' => $argv[2], 'status' => 'all' ) ),
 			get_comments( array( 'search' => $argv[2], 'status' => 'spam' ) )
 		);
+		// The search also looks at authors and addresses: keep the content matches only.
 		$found = array_filter( $found, function ( $c ) use ( $argv ) {
-			return $c->comment_content === $argv[2];
+			return false !== strpos( $c->comment_content, $argv[2] );
 		} );
 		echo wp_json_encode( array_values( array_map( 'harness_comment', $found ) ) );
 		break;

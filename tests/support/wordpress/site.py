@@ -156,11 +156,12 @@ class WordPress:
         return json.loads(done.stdout.strip().splitlines()[-1])
 
     def comments(self, text: str) -> list[dict[str, Any]]:
-        """The WordPress comments with exactly this text: id, status, Akismet meta."""
+        """The WordPress comments whose content contains `text`: id, status, Akismet meta.
+        (A substring: WordPress stores a comment filtered, e.g. `&` as `&amp;`.)"""
         return self.php("comments", text)  # type: ignore[no-any-return]
 
     def comment(self, text: str) -> dict[str, Any]:
-        """The one WordPress comment with exactly this text."""
+        """The one WordPress comment whose content contains `text`."""
         [comment] = self.comments(text)
         return comment
 

@@ -1,11 +1,13 @@
 """The Akismet protocol's form fields, read into what a check needs.
 
-Only the standard fields are read. WordPress sends about 42 (every request header as `HTTP_*`,
-every raw form field as `POST_*`, ...); the rest are accepted and dropped here, never stored:
-they are personal data Moderato does not need.
+Only the standard fields are read (and REQUEST_URI and POST_action, to know whether WordPress
+slashed them). WordPress sends about 42 (every request header as `HTTP_*`, every raw form field
+as `POST_*`, ...); the rest are accepted and dropped here, never stored: they are personal data
+Moderato does not need.
 """
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -18,6 +20,14 @@ from service.moderation.policy import Decision
 GUARANTEED_SPAM_AUTHOR = "akismet-guaranteed-spam"
 HAM_ROLE = "administrator"
 TRUE_VALUES = {"1", "true", "yes", "on"}
+# WordPress's handlers whose checks come with slashed fields (slashed_by_wordpress).
+WORDPRESS_COMMENT_FORM = "wp-comments-post.php"
+WORDPRESS_AJAX, WORDPRESS_REPLY_ACTION = "admin-ajax.php", "replyto-comment"
+SLASHED = (
+    "comment_author", "comment_author_email", "comment_author_url", "comment_content",
+    "user_agent", "referrer",
+)  # fmt: skip
+_ESCAPED = re.compile(r"\\(.?)", re.S)
 # Moderato's columns and how many characters each holds; longer values are cut to fit.
 LIMITS = {
     column.key: column.type.length  # type: ignore[attr-defined]
@@ -53,6 +63,8 @@ class CheckFields:
 
 def read_check_fields(form: Mapping[str, str]) -> CheckFields:
     """The standard fields of a request (missing ones are empty)."""
+    if slashed_by_wordpress(form):
+        form = {**form, **{name: strip_slashes(form[name]) for name in SLASHED if name in form}}
     author = form.get("comment_author", "")
     permalink = form.get("permalink", "")
     values = {
@@ -79,6 +91,27 @@ def read_check_fields(form: Mapping[str, str]) -> CheckFields:
         honeypot_filled=bool(honeypot and form.get(honeypot)),
         reporter=form.get("reporter") or None,
     )
+
+
+def slashed_by_wordpress(form: Mapping[str, str]) -> bool:
+    """True for WordPress's check of a comment posted through its comment form (or an admin's
+    reply in Comments), whose fields carry PHP's magic-quote slashes (`l\\'estate`): both
+    handlers pass `$_POST`'s slashed values to `wp_new_comment`, and WordPress slashes
+    `$_SERVER` too, whence the user agent and referrer. The REQUEST_URI and POST_action fields
+    WordPress adds say which handler it was. Its re-checks and reports send the comment as
+    stored, its REST API unslashed: those are left alone."""
+    if form.get("recheck_reason"):
+        return False
+    script = form.get("REQUEST_URI", "").split("?", 1)[0].rsplit("/", 1)[-1]
+    return script == WORDPRESS_COMMENT_FORM or (
+        script == WORDPRESS_AJAX and form.get("POST_action") == WORDPRESS_REPLY_ACTION
+    )
+
+
+def strip_slashes(value: str) -> str:
+    """PHP's stripslashes: a backslash escapes the character after it (`\\'` is `'`, `\\\\` is
+    a backslash). addslashes writes a NUL as `\\0`; that comes back as `0`, never as a NUL."""
+    return _ESCAPED.sub(r"\1", value)
 
 
 def article_id(permalink: str) -> str:

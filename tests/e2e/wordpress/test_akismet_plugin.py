@@ -55,14 +55,6 @@ def test_a_legitimate_italian_comment_is_published(
     assert store.wait_comment(ITALIAN)["status"] == "approved"
 
 
-# Known failure of the Akismet API at the time of writing: WordPress's first comment-check
-# (from wp-comments-post.php) carries PHP's magic-quote slashes, which Moderato stores as they
-# come. Strict: when it is fixed these pass, and the marker must go.
-SLASHED = pytest.mark.xfail(
-    strict=True,
-    reason="comment-check stores WordPress's slashed form fields (l\\'estate); see the README",
-)
-
 CLICKS = pytest.mark.parametrize("script", [False, True], ids=["link", "javascript"])
 
 
@@ -127,7 +119,6 @@ def test_an_uncertain_comment_waits_in_wordpress_for_the_moderators_decision_in_
     assert (decided["status"], decided["meta"]["akismet_result"]) == (in_wordpress, akismet_result)
 
 
-@SLASHED
 def test_an_uncertain_comment_with_a_link_and_apostrophes_gets_the_decision_too(
     akismet_wordpress: WordPress, moderato: Moderato, newsroom: Newsroom, store: Store
 ) -> None:
@@ -173,7 +164,6 @@ def assert_held_until_decided(
     assert store.count(marker) == 1  # the re-checks stored nothing new
 
 
-@SLASHED
 def test_a_comment_with_apostrophes_and_quotes_is_stored_as_the_visitor_wrote_it(
     akismet_wordpress: WordPress, store: Store
 ) -> None:
@@ -187,7 +177,6 @@ def test_a_comment_with_apostrophes_and_quotes_is_stored_as_the_visitor_wrote_it
     assert stored["author_name"] == "Anna D'Angelo"
 
 
-@SLASHED
 def test_a_report_of_a_comment_with_apostrophes_labels_the_comment_moderato_checked(
     akismet_wordpress: WordPress, store: Store
 ) -> None:

@@ -1,7 +1,8 @@
 """Benchmark the Akismet-compatible comment-check: p99 latency with 50 concurrent checks.
 
 Run from the repository root: `python -m bench.akismet [--duration 10] [--concurrency 50]
-[--workers 1] [--threads 12]`. Needs PostgreSQL on localhost (as `make test` does).
+[--workers 1] [--threads 12] [--client wrk|httpx]`. Needs PostgreSQL on localhost (as
+`make test` does) and, for the default client, `wrk` on PATH.
 
 Protocol:
 
@@ -9,11 +10,13 @@ Protocol:
   version, trained from the seed corpus when the process warms up) on PostgreSQL
   (`moderato_bench_akismet`, dropped and created at start, set up with `moderato db upgrade`
   and `moderato sites create`). No Celery worker or Redis: a check scores in-process.
-* `--concurrency` clients (asyncio + httpx, one connection each, closed loop: each sends its
-  next check when the last is answered) POST `/1.1/comment-check` with WordPress 6.1's body
-  (about 42 fields, the comment twice), cycling through ham, spam and uncertain comments made
-  unique per request, so every check scores, stores a comment with its audit entry and its
-  check row, and commits. A 2-second warm-up precedes the measured run.
+* `--concurrency` connections (closed loop: each sends its next check when the last is
+  answered) POST `/1.1/comment-check` with WordPress 6.1's body (about 42 fields, the comment
+  twice), cycling through ham, spam and uncertain comments, so every check scores, stores a
+  comment with its audit entry and its check row, and commits. The load comes from wrk (2
+  threads; it needs little CPU, which matters on 2 cores), or with `--client httpx` from one
+  asyncio process (each comment then unique per request). A 2-second warm-up precedes the
+  measured run.
 * Latency is measured by the client, from sending the request to the whole answer. Answers
   other than true/false/held and transport errors are counted and reported.
 * The gunicorn worker's RSS is read from /proc after the run.
@@ -24,6 +27,7 @@ Exits 0 either way: it reports, it does not gate.
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import re
 import signal
@@ -34,9 +38,12 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import psycopg
+
+from bench.wrk import LUA_COUNTING_TAIL, WrkResult, run_wrk
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
@@ -60,6 +67,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=50, help="checks in flight")
     parser.add_argument("--workers", type=int, default=1, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=12, help="threads per worker")
+    parser.add_argument(
+        "--client", choices=["wrk", "httpx"], default="wrk",
+        help="wrk (C, light on the CPU the server needs) or httpx (asyncio, one Python process)",
+    )  # fmt: skip
     return parser.parse_args()
 
 
@@ -161,6 +172,45 @@ async def load(url: str, key: str, concurrency: int, seconds: float) -> tuple[li
     return latencies, outcomes
 
 
+LUA_SCRIPT = """
+-- Written by bench/akismet.py: POST WordPress's comment-check bodies in turn, count answers.
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded; charset=UTF-8"
+local bodies = {%(bodies)s}
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  statuses = {}
+  sent = 0
+  prepared = {}
+  for i, body in ipairs(bodies) do
+    prepared[i] = wrk.format(nil, nil, nil, body)
+  end
+end
+
+function request()
+  sent = sent + 1
+  return prepared[(sent %% #prepared) + 1]
+end
+
+"""
+
+
+def wrk_load(url: str, key: str, concurrency: int, seconds: int, folder: Path) -> WrkResult:
+    """The same checks from wrk: 2 threads, `concurrency` connections, closed loop."""
+    bodies = [urlencode(wordpress_form(key, comment_content=f"{text} ({n})"))
+              for n in range(30) for text in TEXTS]  # fmt: skip
+    script = folder / "akismet.lua"
+    quoted = ", ".join(json.dumps(body) for body in bodies)  # URL-encoded: plain ASCII
+    script.write_text((LUA_SCRIPT + LUA_COUNTING_TAIL) % {"bodies": quoted})
+    return run_wrk(f"{url}/1.1/comment-check", script, connections=concurrency,
+                   seconds=seconds, threads=2)  # fmt: skip
+
+
 def worker_rss_mb(process: subprocess.Popen) -> float:
     """RSS of gunicorn's worker processes (the children of the arbiter), in MB."""
     total = 0
@@ -185,6 +235,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         process, url = start(env, args, Path(scratch) / "akismet.log")
         try:
+            if args.client == "wrk":
+                wrk_load(url, key, args.concurrency, 2, Path(scratch))  # warm-up
+                result = wrk_load(url, key, args.concurrency, int(args.duration), Path(scratch))
+                rss = worker_rss_mb(process)
+                report_wrk(args, result, rss)
+                return
             asyncio.run(load(url, key, args.concurrency, 2))  # warm-up
             started, cpu = time.monotonic(), time.process_time()
             latencies, outcomes = asyncio.run(load(url, key, args.concurrency, args.duration))
@@ -196,6 +252,19 @@ def main() -> None:
     # The load generator shares the machine: its own CPU is part of what the latencies include.
     print(f"  load generator CPU: {cpu:.1f} s over {elapsed:.1f} s; load average at the end: "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")  # fmt: skip
+
+
+def report_wrk(args: argparse.Namespace, result: WrkResult, rss: float) -> None:
+    """wrk's figures, beside the target."""
+    print(f"comment-check, {args.concurrency} connections (wrk), {result.duration_s:.0f} s, "
+          f"{args.workers} worker(s) x {args.threads} threads, PostgreSQL")  # fmt: skip
+    print(f"  answers: {result.responses} ({result.rate((200,)):.1f}/s of 200); statuses "
+          f"{result.statuses}; socket errors {result.socket_errors}")  # fmt: skip
+    print(f"  latency ms: p50 {result.p50_ms:.1f}  p99 {result.p99_ms:.1f}")
+    print(f"  gunicorn worker RSS: {rss:.0f} MB; load average at the end: "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")  # fmt: skip
+    verdict = "met" if result.p99_ms <= TARGET_P99_MS else "MISSED"
+    print(f"target: p99 <= {TARGET_P99_MS:.0f} ms -> measured {result.p99_ms:.1f} ms: {verdict}")
 
 
 def report(

@@ -51,7 +51,7 @@ class Site(Base):
     )
     moderation_mode: Mapped[str] = mapped_column(String(8), default=PolicyDefaults.MODERATION_MODE)
     # The Akismet-compatible key (12 hex digits, the only form WordPress's plugin accepts), as
-    # a SHA-256 digest like every key; None until one is issued.
+    # an scrypt digest (service/accounts/keys.py says why not SHA-256).
     akismet_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     # Opt-in: Akismet answers "spam" with `X-akismet-pro-tip: discard`, so WordPress drops the
     # comment instead of keeping it in its spam folder (Moderato keeps its copy either way).

@@ -17,6 +17,7 @@ from models import Moderator, Site
 from service.accounts.keys import (
     MODERATOR_TOKEN_PREFIX,
     SITE_KEY_PREFIX,
+    hash_akismet_key,
     hash_key,
     normalise_akismet_key,
 )
@@ -157,7 +158,7 @@ def authenticate_akismet_key(
     normalised = normalise_akismet_key(key)
     if normalised is None:
         raise Unauthenticated("An Akismet key is 12 hexadecimal digits")
-    key_hash = hash_key(normalised)
+    key_hash = hash_akismet_key(normalised)
     site = cache.get(key_hash) if cache is not None else None
     if site is None:
         site = lookup_akismet_key(key_hash)

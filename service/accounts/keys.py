@@ -31,6 +31,11 @@ def display_prefix(key: str) -> str:
     return key[:DISPLAY_PREFIX_LENGTH]
 
 
+# scrypt's cost for Akismet keys: 4 MiB and a few milliseconds per hash.
+AKISMET_SCRYPT = {"n": 2**12, "r": 8, "p": 1, "dklen": 32, "maxmem": 16 * 1024 * 1024}
+AKISMET_SCRYPT_SALT = b"moderato-akismet-key"
+
+
 def generate_akismet_key() -> str:
     """A new Akismet-compatible key: 12 random hexadecimal digits (48 bits).
 
@@ -39,6 +44,19 @@ def generate_akismet_key() -> str:
     and labels only.
     """
     return secrets.token_hex(6)
+
+
+def hash_akismet_key(key: str) -> str:
+    """The stored form of an Akismet key (already normalised).
+
+    Not SHA-256 as for our own keys: 48 bits are few enough that a leaked SHA-256 could be
+    reversed by trying every key (2**48 hashes: hours on one GPU). scrypt makes each try cost
+    memory and milliseconds, so trying them all is out of reach. The salt is fixed because the
+    hash is looked up (a unique index); each process pays the cost once per key and
+    KEY_CACHE_SECONDS, not per request.
+    """
+    digest = hashlib.scrypt(key.encode(), salt=AKISMET_SCRYPT_SALT, **AKISMET_SCRYPT)
+    return digest.hex()
 
 
 def normalise_akismet_key(key: str) -> str | None:

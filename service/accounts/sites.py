@@ -14,6 +14,7 @@ from service.accounts.keys import (
     display_prefix,
     generate_akismet_key,
     generate_key,
+    hash_akismet_key,
     hash_key,
 )
 from service.errors import AlreadyExists, InvalidInput, NotFound
@@ -58,7 +59,7 @@ def create_site(
         slug=slug or slugify(name),
         api_key_hash=hash_key(api_key),
         api_key_prefix=display_prefix(api_key),
-        akismet_key_hash=hash_key(akismet_key),
+        akismet_key_hash=hash_akismet_key(akismet_key),
         moderation_mode=moderation_mode,
         auto_reject_above=auto_reject_above,
         auto_approve_below=auto_approve_below,
@@ -74,7 +75,7 @@ def rotate_akismet_key(slug: str) -> str:
     at once: Akismet keys are looked up on every request, never cached."""
     site = get_site(slug)
     key = generate_akismet_key()
-    site.akismet_key_hash = hash_key(key)
+    site.akismet_key_hash = hash_akismet_key(key)
     commit_unique("That key is taken; run the command again.")  # 48 random bits: never seen
     logger.info("New Akismet key for site %s", slug, extra={"site_id": site.id})
     return key

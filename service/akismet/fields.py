@@ -63,6 +63,8 @@ class CheckFields:
 
 def read_check_fields(form: Mapping[str, str]) -> CheckFields:
     """The standard fields of a request (missing ones are empty)."""
+    # NUL characters dropped: PostgreSQL's text cannot hold them, and no comment needs one.
+    form = {name: value.replace("\x00", "") for name, value in form.items()}
     if slashed_by_wordpress(form):
         form = {**form, **{name: strip_slashes(form[name]) for name in SLASHED if name in form}}
     author = form.get("comment_author", "")

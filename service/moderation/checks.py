@@ -94,8 +94,13 @@ def recheck_comment(site: AkismetSite, comment: CheckedComment) -> CheckResult |
     None if Moderato has no such comment. Stores nothing: a held comment is answered with
     its moderator's decision once there is one."""
     match = find_comment(site.id, comment)
+    guid = None
+    if match is not None:
+        guid = db.session.scalar(
+            select(AkismetCheck.guid).where(AkismetCheck.comment_id == match.id)
+        )
     db.session.rollback()  # end the read transaction
-    return CheckResult(match.status, None) if match is not None else None
+    return CheckResult(match.status, guid) if match is not None else None
 
 
 def label_comment(

@@ -198,7 +198,9 @@ def test_a_recheck_answers_the_moderators_decision_once_made(
     assert first.text == "held for review"
     # WordPress's cron asks again about 20 minutes later, with the comment as it stored it.
     recheck = {"comment_content": UNCERTAIN_TEXT, "recheck_reason": "retry"}
-    assert check(akismet_client, keyed_site.key, **recheck).text == "held for review"
+    again = check(akismet_client, keyed_site.key, **recheck)
+    assert again.text == "held for review"
+    assert again.headers["X-akismet-guid"] == first.headers["X-akismet-guid"]
     comment_id = db.session.scalars(select(Comment.id)).one()
     approve = f"/api/v1/moderation/comments/{comment_id}/approve"
     assert akismet_client.post(approve, headers=bearer(token)).status_code == 200
@@ -231,3 +233,22 @@ def test_a_recheck_finds_the_comment_as_wordpress_filtered_it(
     recheck = check(akismet_client, keyed_site.key, comment_content=stored, recheck_reason="retry")
     assert recheck.text == "held for review"
     assert db.session.scalar(select(func.count(Comment.id))) == 1
+
+
+def test_nul_characters_are_dropped_not_a_server_error(
+    akismet_client: FlaskClient, keyed_site: KeyedSite
+) -> None:
+    # PostgreSQL's text cannot hold NUL; a fuzzer or a broken client may send one anywhere.
+    response = check(
+        akismet_client, keyed_site.key, comment_content="Ciao\x00 a tutti",
+        comment_author="Giu\x00lia", permalink="https://x.example/\x00a/", user_agent="UA\x00",
+    )  # fmt: skip
+    assert response.text == "false"
+    stored = db.session.scalars(select(Comment)).one()
+    assert (stored.body, stored.author_name) == ("Ciao a tutti", "Giulia")
+    submit = wordpress_form(
+        keyed_site.key, comment_content="Ciao\x00 a tutti", comment_author="Giu\x00lia",
+        permalink="https://x.example/\x00a/",
+    )  # fmt: skip
+    assert akismet_client.post("/1.1/submit-spam", data=submit).status_code == 200
+    assert db.session.scalars(select(Comment.status)).one() == CommentStatus.REJECTED

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from models import Site
 from service.accounts.auth import authenticate_akismet_key
-from service.accounts.keys import hash_key
+from service.accounts.keys import hash_akismet_key
 from service.cli import main
 from service.errors import Unauthenticated
 from service.extensions import db
@@ -23,7 +23,8 @@ def test_sites_create_prints_an_akismet_key_of_12_hex_digits_stored_hashed(app: 
     output = run(app, "sites", "create", "Il Quotidiano")
     key = value_after(output, "akismet key")
     assert re.fullmatch(r"[0-9a-f]{12}", key)
-    assert site().akismet_key_hash == hash_key(key)
+    assert site().akismet_key_hash == hash_akismet_key(key)
+    assert key not in site().akismet_key_hash
     assert authenticate_akismet_key(key).slug == "il-quotidiano"
 
 

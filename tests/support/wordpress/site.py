@@ -14,6 +14,7 @@ import re
 import secrets
 import shutil
 import subprocess
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -37,6 +38,8 @@ AKISMET_PLUGIN = "akismet/akismet.php"
 AKISMET_SETTINGS = "options-general.php?page=akismet-key-config"
 MARIADB_PORT = 3306
 LOCALE = "it_IT"
+NAME_PREFIX = "moderato-test-"  # of each installation's configuration file and database
+STALE_AFTER_SECONDS = 24 * 3600
 
 
 def missing_requirements() -> list[str]:
@@ -283,6 +286,16 @@ def admin_link(page: str, pattern: str) -> str:
     raise AssertionError(f"no link matching {pattern!r} on the page")
 
 
+def remove_stale_installations() -> None:
+    """Remove what a killed test run left (its configuration file and database): anything of
+    ours older than a day, so a run going on beside this one is never touched."""
+    for config_file in CONFIG_DIR.glob(f"config-{NAME_PREFIX}*.php"):
+        if time.time() - config_file.stat().st_mtime > STALE_AFTER_SECONDS:
+            name = config_file.stem.removeprefix("config-")
+            mariadb(f"DROP DATABASE IF EXISTS `{name.replace('-', '_')}`")
+            config_file.unlink(missing_ok=True)
+
+
 @contextmanager
 def installed_wordpress(moderato_url: str | None, work_dir: Path) -> Iterator[WordPress]:
     """A fresh WordPress with the Akismet plugin active and Moderato's must-use plugin, served
@@ -290,7 +303,8 @@ def installed_wordpress(moderato_url: str | None, work_dir: Path) -> Iterator[Wo
 
     `moderato_url` becomes the MODERATO_AKISMET_URL constant; None leaves it undefined."""
     require_wordpress()
-    name = f"moderato-test-{secrets.token_hex(6)}"
+    remove_stale_installations()
+    name = f"{NAME_PREFIX}{secrets.token_hex(6)}"
     database = name.replace("-", "_")
     port = free_port()
     url = f"http://127.0.0.1:{port}"

@@ -61,7 +61,7 @@ def web_command(host: str, port: int, workers: int) -> list[str]:
 
 def akismet_command(host: str, port: int, workers: int, threads: int) -> list[str]:
     """gunicorn serving the Akismet-compatible API, with threads: a check waits on the
-    database for most of its time, and each worker process holds a classifier (~180 MB), so
+    database for most of its time, and each worker process holds a classifier (200-300 MB RSS), so
     threads, not processes, carry the concurrency. Each thread may hold a database
     connection: SQLAlchemy's pool (5 + 10 overflow) covers the default 12."""
     return [

@@ -1,9 +1,8 @@
 """The Akismet protocol's form fields, read into what a check needs.
 
-Only the standard fields are read (and REQUEST_URI and POST_action, to know whether WordPress
-slashed them). WordPress sends about 42 (every request header as `HTTP_*`, every raw form field
-as `POST_*`, ...); the rest are accepted and dropped here, never stored: they are personal data
-Moderato does not need.
+Only the standard fields are read. WordPress sends about 42 (every request header as `HTTP_*`,
+every raw form field as `POST_*`, ...); the rest are accepted and dropped here, never stored:
+they are personal data Moderato does not need.
 """
 
 import hashlib
@@ -20,14 +19,12 @@ from service.moderation.policy import Decision
 GUARANTEED_SPAM_AUTHOR = "akismet-guaranteed-spam"
 HAM_ROLE = "administrator"
 TRUE_VALUES = {"1", "true", "yes", "on"}
-# WordPress's handlers whose checks come with slashed fields (slashed_by_wordpress).
-WORDPRESS_COMMENT_FORM = "wp-comments-post.php"
-WORDPRESS_AJAX, WORDPRESS_REPLY_ACTION = "admin-ajax.php", "replyto-comment"
-SLASHED = (
-    "comment_author", "comment_author_email", "comment_author_url", "comment_content",
-    "user_agent", "referrer",
-)  # fmt: skip
-_ESCAPED = re.compile(r"\\(.?)", re.S)
+# WordPress requests whose comment fields come slashed, and those fields (see
+# is_slashed_by_wordpress).
+SLASHING_ENTRY_POINTS = ("/wp-comments-post.php", "/wp-admin/admin-ajax.php")
+SLASHED_FIELDS = ("comment_author", "comment_author_email", "comment_author_url",
+                  "comment_content")  # fmt: skip
+PHP_ESCAPE = re.compile(r"\\(.?)", re.DOTALL)
 # Moderato's columns and how many characters each holds; longer values are cut to fit.
 LIMITS = {
     column.key: column.type.length  # type: ignore[attr-defined]
@@ -61,12 +58,16 @@ class CheckFields:
         return None
 
 
-def read_check_fields(form: Mapping[str, str]) -> CheckFields:
-    """The standard fields of a request (missing ones are empty)."""
+def read_check_fields(form: Mapping[str, str], *, check: bool = False) -> CheckFields:
+    """The standard fields of a request (missing ones are empty); `check` for comment-check,
+    whose first call from WordPress's comment form carries slashed fields."""
+    form = dict(form.items())
+    if check and is_slashed_by_wordpress(form):
+        for name in SLASHED_FIELDS:
+            if name in form:
+                form[name] = strip_slashes(form[name])
     # NUL characters dropped: PostgreSQL's text cannot hold them, and no comment needs one.
     form = {name: value.replace("\x00", "") for name, value in form.items()}
-    if slashed_by_wordpress(form):
-        form = {**form, **{name: strip_slashes(form[name]) for name in SLASHED if name in form}}
     author = form.get("comment_author", "")
     permalink = form.get("permalink", "")
     values = {
@@ -95,25 +96,24 @@ def read_check_fields(form: Mapping[str, str]) -> CheckFields:
     )
 
 
-def slashed_by_wordpress(form: Mapping[str, str]) -> bool:
-    """True for WordPress's check of a comment posted through its comment form (or an admin's
-    reply in Comments), whose fields carry PHP's magic-quote slashes (`l\\'estate`): both
-    handlers pass `$_POST`'s slashed values to `wp_new_comment`, and WordPress slashes
-    `$_SERVER` too, whence the user agent and referrer. The REQUEST_URI and POST_action fields
-    WordPress adds say which handler it was. Its re-checks and reports send the comment as
-    stored, its REST API unslashed: those are left alone."""
+def is_slashed_by_wordpress(form: Mapping[str, str]) -> bool:
+    """Whether WordPress sent the comment's fields with PHP's magic-quote slashes.
+
+    Its comment form and its admin replies hand Akismet the comment as `wp_new_comment`
+    receives it, slashed (`wp-comments-post.php` calls `wp_new_comment(wp_slash(...))`): a
+    first check carries `l\\'estate`. Re-checks (`recheck_reason`) and reports send the comment
+    as WordPress stored it, unslashed (and with no `REQUEST_URI`). The request a check was
+    made for is in the `REQUEST_URI` field the plugin adds (read for this, never stored).
+    """
     if form.get("recheck_reason"):
         return False
-    script = form.get("REQUEST_URI", "").split("?", 1)[0].rsplit("/", 1)[-1]
-    return script == WORDPRESS_COMMENT_FORM or (
-        script == WORDPRESS_AJAX and form.get("POST_action") == WORDPRESS_REPLY_ACTION
-    )
+    path = form.get("REQUEST_URI", "").split("?", 1)[0]
+    return path.endswith(SLASHING_ENTRY_POINTS)
 
 
 def strip_slashes(value: str) -> str:
-    """PHP's stripslashes: a backslash escapes the character after it (`\\'` is `'`, `\\\\` is
-    a backslash). addslashes writes a NUL as `\\0`; that comes back as `0`, never as a NUL."""
-    return _ESCAPED.sub(r"\1", value)
+    """PHP's `stripslashes`: a backslash escapes the next character (`\\0` is NUL)."""
+    return PHP_ESCAPE.sub(lambda m: "\x00" if m.group(1) == "0" else m.group(1), value)
 
 
 def article_id(permalink: str) -> str:

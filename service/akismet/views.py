@@ -52,7 +52,7 @@ def verify_key() -> Response:
 def comment_check() -> Response:
     """Decide a comment now: `true` (spam), `false`, or held for a moderator (see README)."""
     site = calling_site()
-    fields = read_check_fields(request.form)
+    fields = read_check_fields(request.form, check=True)
     missing = missing_field(fields)
     if missing:
         return answers.invalid(f"Missing required field: {missing}.")

@@ -75,7 +75,7 @@ def web(host: str, port: int, workers: int) -> None:
 @click.option("--threads", default=12, show_default=True, help="Threads per worker process.")
 def akismet(host: str, port: int, workers: int, threads: int) -> None:
     """Run the Akismet-compatible API under gunicorn (production). It scores comments
-    in-process: each worker process loads the classifier (about 180 MB)."""
+    in-process: each worker process loads the classifier (200-300 MB RSS)."""
     exec_command(akismet_command(host, port, workers, threads))
 
 

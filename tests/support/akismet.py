@@ -8,11 +8,24 @@ SPAM_TEXT = "Vinci soldi gratis al casino online, clicca e iscriviti subito: off
 UNCERTAIN_TEXT = "Bella iniziativa, qualcuno sa se ci sarà un'offerta per gli abbonamenti?"
 
 
-def wordpress_form(key: str, **overrides: Any) -> dict[str, str]:
+def wp_slash(value: str) -> str:
+    """PHP's addslashes, which WordPress applies to a comment before `wp_new_comment`."""
+    return (
+        value.replace("\\", "\\\\").replace("'", "\\'").replace('"', '\\"').replace("\x00", "\\0")
+    )
+
+
+def wordpress_form(key: str, *, slashed: bool | None = None, **overrides: Any) -> dict[str, str]:
     """A comment-check body the way WordPress 6.1 with Akismet 5.0.2 builds it: the standard
-    fields, the raw form as POST_*, the request headers as HTTP_*, and WordPress's own."""
-    content = overrides.pop("comment_content", HAM_TEXT)
-    author = overrides.pop("comment_author", "Giulia Rossi")
+    fields, the raw form as POST_*, the request headers as HTTP_*, and WordPress's own.
+
+    A first check from the comment form carries the comment's fields slashed (`slashed`,
+    by default unless it is a re-check); give the text as the commenter wrote it."""
+    if slashed is None:
+        slashed = "recheck_reason" not in overrides
+    slash = wp_slash if slashed else str
+    content = slash(overrides.pop("comment_content", HAM_TEXT))
+    author = slash(overrides.pop("comment_author", "Giulia Rossi"))
     form: dict[str, Any] = {
         "comment_post_ID": "42", "comment_author": author,
         "comment_author_email": "giulia.rossi@example.it",
@@ -42,7 +55,12 @@ def wordpress_form(key: str, **overrides: Any) -> dict[str, str]:
 def submit_form(key: str, **overrides: Any) -> dict[str, str]:
     """A submit-spam/submit-ham body as WordPress sends it: the stored comment row, its
     fields as first submitted, and the moderator's login as `reporter`."""
-    form = wordpress_form(key, **overrides)
+    form = wordpress_form(key, slashed=False, **overrides)
+    # The stored row and the fields as submitted: no request headers or raw form fields.
+    form = {
+        name: value for name, value in form.items()
+        if not name.startswith(("HTTP_", "POST_", "REQUEST_", "REMOTE_"))
+    }  # fmt: skip
     form.setdefault("reporter", "redazione")
     form.setdefault("comment_ID", "17")
     form.setdefault("comment_approved", "0")

@@ -1,7 +1,7 @@
 """Reading the protocol's form fields."""
 
 from models import CommentStatus
-from service.akismet.fields import article_id, key_from_host, read_check_fields
+from service.akismet.fields import article_id, key_from_host, read_check_fields, strip_slashes
 from tests.support.akismet import PERMALINK, wordpress_form
 
 
@@ -56,3 +56,35 @@ def test_a_key_in_the_host_is_its_first_label_when_it_looks_like_a_key() -> None
     assert key_from_host("rest.akismet.com") is None
     assert key_from_host("localhost") is None
     assert key_from_host("") is None
+
+
+def test_wordpress_comment_form_fields_lose_their_magic_quote_slashes() -> None:
+    slashed = {
+        "comment_content": "Bell\\'articolo, \\\"davvero\\\" \\\\ grazie", "REQUEST_URI":
+        "/wp-comments-post.php", "comment_author": "Anna D\\'Angelo", "user_agent": "It\\'s",
+    }  # fmt: skip
+    values = read_check_fields(slashed, check=True).comment.values
+    assert values["body"] == 'Bell\'articolo, "davvero" \\ grazie'
+    assert values["author_name"] == "Anna D'Angelo"
+    assert values["user_agent"] == "It\\'s"  # the plugin unslashes the headers it sends
+
+
+def test_rechecks_reports_and_other_clients_keep_their_backslashes() -> None:
+    text = "C:\\\\percorso e l\\'apostrofo"
+    recheck = {"comment_content": text, "REQUEST_URI": "/wp-comments-post.php",
+               "recheck_reason": "retry"}  # fmt: skip
+    assert read_check_fields(recheck, check=True).comment.values["body"] == text
+    other = {"comment_content": text}
+    assert read_check_fields(other, check=True).comment.values["body"] == text
+    rest = {"comment_content": text, "REQUEST_URI": "/wp-json/wp/v2/comments"}
+    assert read_check_fields(rest, check=True).comment.values["body"] == text
+    report = {"comment_content": text, "REQUEST_URI": "/wp-comments-post.php"}
+    assert read_check_fields(report).comment.values["body"] == text
+
+
+def test_strip_slashes_is_phps() -> None:
+    assert strip_slashes("l\\'estate") == "l'estate"
+    assert strip_slashes("a\\\\b") == "a\\b"
+    assert strip_slashes("x\\0y") == "x\x00y"
+    assert strip_slashes("fine\\") == "fine"
+    assert strip_slashes("\\q") == "q"

@@ -29,6 +29,7 @@ COMMANDS = {
     "akismet": "service.commands.processes:akismet",
     "worker": "service.commands.processes:worker",
     "beat": "service.commands.processes:beat",
+    "wordpress-plugin": "service.commands.wordpress:wordpress_plugin",
 }
 
 
@@ -48,8 +49,8 @@ class LazyFlaskGroup(FlaskGroup):
 main = LazyFlaskGroup(
     create_app=create_app,
     help="Moderato: comment moderation service. Processes: serve (development), web, akismet, "
-    "worker and beat (production). Set-up: db upgrade, sites, moderators. Classifier: train, "
-    "classifier, evaluate, rescore, thresholds, corpus.",
+    "worker and beat (production). Set-up: db upgrade, sites, moderators, wordpress-plugin. "
+    "Classifier: train, classifier, evaluate, rescore, thresholds, corpus.",
 )
 
 

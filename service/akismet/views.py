@@ -2,8 +2,9 @@
 
 import logging
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 
+from service import metrics
 from service.accounts.auth import AkismetSite, authenticate_akismet_key
 from service.akismet import KEY_CACHE, answers, reports
 from service.akismet.fields import CheckFields, key_from_host, read_check_fields
@@ -25,6 +26,33 @@ def allow_large_forms() -> None:
     request.max_form_memory_size = limit
 
 
+@bp.after_request
+def count_call(response: Response) -> Response:
+    """One `moderato_akismet_calls` sample per call, labelled by what the client was told."""
+    site = g.get("akismet_site")
+    endpoint = request.path.rsplit("/", 1)[-1]
+    metrics.count_akismet_call(site.slug if site else None, endpoint, answer_kind(response))
+    return response
+
+
+def answer_kind(response: Response) -> str:
+    """The AkismetAnswer for a response (the body is short text or a small JSON document)."""
+    if response.status_code >= 500:
+        return metrics.AkismetAnswer.ERROR
+    if response.mimetype != "text/plain":
+        return metrics.AkismetAnswer.OK
+    body = response.get_data(as_text=True)
+    known = {
+        "true": metrics.AkismetAnswer.TRUE,
+        "false": metrics.AkismetAnswer.FALSE,
+        answers.HELD: metrics.AkismetAnswer.HELD,
+        "valid": metrics.AkismetAnswer.VALID,
+        "invalid": metrics.AkismetAnswer.INVALID,
+        answers.THANKS: metrics.AkismetAnswer.THANKS,
+    }
+    return known.get(body, metrics.AkismetAnswer.OK)
+
+
 @bp.errorhandler(Unauthenticated)
 def handle_unknown_key(error: Unauthenticated) -> Response:
     """An unknown or malformed key: `invalid`, saying why (the clients read 200s only)."""
@@ -44,7 +72,7 @@ def verify_key() -> Response:
     form = request.form
     if not form.get("blog"):
         return answers.invalid('Empty "blog" value')
-    authenticate_akismet_key(form.get("key") or raw_host_key())
+    g.akismet_site = authenticate_akismet_key(form.get("key") or raw_host_key())
     return answers.text("valid")
 
 
@@ -109,21 +137,21 @@ def key_sites() -> Response:
 @bp.post("/1.1/get-subscription")
 def get_subscription() -> Response:
     """What WordPress's settings page shows of the account; `active` lets it save the key."""
-    site = authenticate_akismet_key(request.form.get("key") or raw_host_key())
+    site = g.akismet_site = authenticate_akismet_key(request.form.get("key") or raw_host_key())
     return answers.json_answer(reports.subscription(site))
 
 
 @bp.post("/1.1/get-stats")
 def get_stats() -> Response:
     """Spam, ham, missed spam, false positives and accuracy for WordPress's settings page."""
-    site = authenticate_akismet_key(request.form.get("key") or raw_host_key())
+    site = g.akismet_site = authenticate_akismet_key(request.form.get("key") or raw_host_key())
     return answers.json_answer(reports.stats(site, request.form.get("from", "all")))
 
 
 @bp.post("/1.1/deactivate")
 def deactivate() -> Response:
     """The plugin was switched off. Nothing to release: the key keeps working."""
-    authenticate_akismet_key(request.form.get("key") or raw_host_key())
+    g.akismet_site = authenticate_akismet_key(request.form.get("key") or raw_host_key())
     return answers.text("deactivated")
 
 
@@ -131,7 +159,9 @@ def calling_site() -> AkismetSite:
     """The site whose key came as `api_key` (or `key`) or as the host's first label."""
     values = request.values
     key = values.get("api_key") or values.get("key") or raw_host_key()
-    return authenticate_akismet_key(key, current_app.extensions[KEY_CACHE])
+    site = authenticate_akismet_key(key, current_app.extensions[KEY_CACHE])
+    g.akismet_site = site  # for the calls counter
+    return site
 
 
 def raw_host_key() -> str | None:

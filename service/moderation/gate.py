@@ -148,9 +148,15 @@ def admit_decided(values: dict[str, Any], decision: Change) -> Applied:
     }  # fmt: skip
     comment_id: int = db.session.execute(INSERT_COMMENT, row).scalar_one()
     applied = Applied(
-        replace(decision, comment_id=comment_id), 2, row["spam_score"], row["classifier_version"]
+        replace(decision, comment_id=comment_id),
+        2,
+        row["spam_score"],
+        row["classifier_version"],
+        row["site_id"],
+        now,
     )
     db.session.execute(insert(EVENTS), [audit_row(applied)])
+    after_commit(decision_metrics.recorder([applied]))
     return applied
 
 

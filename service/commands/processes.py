@@ -31,7 +31,6 @@ from service.serving.supervised import serve_with_worker
 @with_appcontext
 def serve(host: str, port: int, concurrency: int) -> None:
     """Web server plus one worker (with the periodic sweep): development and the demo."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
     # One development server for both APIs: this process loads the classifier anyway
     # (training on first start), so it may serve the Akismet routes, which score in-process.
     served = create_akismet_app()
@@ -40,8 +39,8 @@ def serve(host: str, port: int, concurrency: int) -> None:
     click.echo(f"classifier: {training.ensure_default_classifier(progress=True)}")
     if demo is not None:
         print_demo(demo, host, port)
-    print_metrics(app.config, host, port)
-    command = worker_command(app, concurrency=concurrency, beat=True)
+    print_metrics(served.config, host, port)  # the token goes to the app that is served
+    command = worker_command(served, concurrency=concurrency, beat=True)
     sys.exit(serve_with_worker(served, host, port, command))
 
 

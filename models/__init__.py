@@ -9,7 +9,15 @@ from models.classifier_version import (
     TrainingExample,
     TrainingRun,
 )
-from models.comment import QUEUE_SCORE, ActorKind, Comment, CommentStatus, ModerationEvent
+from models.comment import (
+    QUEUE_SCORE,
+    SEARCH_INDEX,
+    ActorKind,
+    Comment,
+    CommentStatus,
+    ModerationEvent,
+    search_text,
+)
 from models.idempotency import IdempotencyKey
 from models.site import ModerationMode, Moderator, PolicyDefaults, Site, moderator_sites
 
@@ -19,6 +27,7 @@ __all__ = [
     "INTEGER_MAX",
     "MIGRATIONS_DIR",
     "QUEUE_SCORE",
+    "SEARCH_INDEX",
     "ActorKind",
     "Base",
     "ClassifierActivation",
@@ -34,5 +43,6 @@ __all__ = [
     "TrainingExample",
     "TrainingRun",
     "moderator_sites",
+    "search_text",
     "utcnow",
 ]

@@ -68,6 +68,10 @@ class Config:
     RETRAIN_HOLDOUT_FRACTION = 0.2  # the most recent labels that judge a candidate...
     RETRAIN_MIN_HOLDOUT = 10  # ...but never fewer than this
 
+    # Moderators' decisions
+    UNDO_WINDOW_SECONDS = 10.0  # a moderator may undo their last decision for this long
+    BULK_DECISION_LIMIT = 1000  # the most comments one bulk decision (by filter or list) decides
+
 
 def normalise_database_url(url: str) -> str:
     """Accept the `postgres://` and `postgresql://` forms that hosting platforms hand out."""

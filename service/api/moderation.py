@@ -10,9 +10,14 @@ from service.api.schemas import (
     events_schema,
     load_or_raise,
     queue_args_schema,
+    queue_filter_args_schema,
     rejection_schema,
+    reversal_schema,
+    status_counts_schema,
 )
 from service.moderation import queue as moderation
+from service.moderation import undo
+from service.moderation.filters import QueueFilter
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
@@ -25,6 +30,15 @@ def list_queue() -> dict:
     args = load_or_raise(queue_args_schema, query_args())
     page = moderation.list_queue(current_moderator(), **args)
     return page_response(page, principal)
+
+
+@bp.get("/queue/counts")
+@require(moderator=True)
+def count_queue() -> dict:
+    """How many comments match the queue's filters, per status."""
+    args = load_or_raise(queue_filter_args_schema, query_args())
+    counts = moderation.count_queue(current_moderator(), QueueFilter(status=None, **args))
+    return status_counts_schema.dump(counts)
 
 
 @bp.post("/comments/<id:comment_id>/approve")
@@ -49,6 +63,37 @@ def reject_comment(comment_id: int) -> tuple[Response, int]:
     principal = current_principal()
     args = load_or_raise(rejection_schema, json_body())
     comment = moderation.reject_comment(
+        comment_id,
+        current_moderator(),
+        reason=args["reason"],
+        note=args["note"],
+        expected_version=expected_version(comment_id),
+    )
+    return comment_response(comment, principal)
+
+
+@bp.post("/comments/<id:comment_id>/undo")
+@require(moderator=True)
+def undo_decision(comment_id: int) -> tuple[Response, int]:
+    """Undo the caller's last decision on a comment (within 10 s); If-Match names it."""
+    principal = current_principal()
+    args = load_or_raise(decision_schema, json_body(required=False))
+    comment = undo.undo_decision(
+        comment_id,
+        current_moderator(),
+        note=args["note"],
+        expected_version=expected_version(comment_id),
+    )
+    return comment_response(comment, principal)
+
+
+@bp.post("/comments/<id:comment_id>/reverse")
+@require(moderator=True)
+def reverse_decision(comment_id: int) -> tuple[Response, int]:
+    """Approve a rejected comment, or reject an approved one."""
+    principal = current_principal()
+    args = load_or_raise(reversal_schema, json_body(required=False))
+    comment = undo.reverse_decision(
         comment_id,
         current_moderator(),
         reason=args["reason"],

@@ -19,6 +19,7 @@ from models.comment import (
     search_text,
 )
 from models.idempotency import IdempotencyKey
+from models.login import LoginFailure
 from models.site import ModerationMode, Moderator, PolicyDefaults, Site, moderator_sites
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -35,6 +36,7 @@ __all__ = [
     "Comment",
     "CommentStatus",
     "IdempotencyKey",
+    "LoginFailure",
     "ModerationEvent",
     "ModerationMode",
     "Moderator",

@@ -13,6 +13,7 @@ from models import (
     ClassifierVersion,
     Comment,
     IdempotencyKey,
+    LoginFailure,
     ModerationEvent,
     Moderator,
     Site,
@@ -97,6 +98,7 @@ def clean_database() -> None:
     activations (training them is the slow part; tests that activate one roll it back)."""
     db.session.rollback()
     db.session.execute(delete(IdempotencyKey))
+    db.session.execute(delete(LoginFailure))
     db.session.execute(delete(ModerationEvent))
     db.session.execute(delete(Comment))
     db.session.execute(delete(moderator_sites))

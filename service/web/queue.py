@@ -1,0 +1,122 @@
+"""The review queue page: filters, counts, the comments, and what the page's script calls."""
+
+from typing import Any
+
+from flask import Response, current_app, jsonify, render_template, request
+from flask_babel import gettext
+
+from service.errors import Conflict, StaleVersion
+from service.moderation import queue as moderation
+from service.moderation.intake import get_comment
+from service.moderation.undo import undo_decision
+from service.web import bp, forms, interim
+from service.web.sessions import current_moderator, login_required
+
+
+def load_page(args: forms.QueueArgs) -> dict[str, Any]:
+    """What the queue page shows for these arguments."""
+    moderator = current_moderator()
+    queue_filter = args.queue_filter()
+    page = moderation.list_filtered(
+        moderator, queue_filter, order=args.order, cursor=args.cursor,
+        limit=int(current_app.config["WEB_PAGE_SIZE"]),
+    )  # fmt: skip
+    return {
+        "args": args,
+        "items": page.items,
+        "next_cursor": page.next_cursor,
+        "parents": interim.parents_of(page.items, moderator.site_ids),
+        "counts": moderation.count_queue(moderator, queue_filter),
+        "sites": moderator.sites,
+    }
+
+
+@bp.get("/")
+@login_required
+def queue() -> str:
+    """The queue, filtered and ordered as the query string says."""
+    args = forms.load_queue_args(request.args)
+    return render_template("web/queue.html", **load_page(args))
+
+
+@bp.get("/poll")
+@login_required
+def poll() -> Response:
+    """The first page again, for the page's script to add new comments and drop decided ones."""
+    data = load_page(forms.load_queue_args(request.args))
+    return jsonify(
+        items=render_template("web/_items.html", **data),
+        counts=render_template("web/_counts.html", **data),
+    )
+
+
+def item_html(comment_id: int, *, notice: str | None = None) -> str:
+    """One comment's item as it is now (after a conflict or an undo)."""
+    moderator = current_moderator()
+    comment = get_comment(comment_id, moderator.site_ids)
+    parents = interim.parents_of([comment], moderator.site_ids)
+    return render_template("web/_item.html", c=comment, parents=parents, notice=notice)
+
+
+def decided(comment: Any, message: str) -> Response:
+    """The answer to a decision: what to say, and the version the undo must name."""
+    return jsonify(message=message, id=comment.id, version=comment.version,
+                   undo_seconds=current_app.config["UNDO_WINDOW_SECONDS"])  # fmt: skip
+
+
+def conflict(comment_id: int) -> tuple[Response, int]:
+    """Another moderator got there first: say so and show the comment as it now is."""
+    message = gettext("Someone else decided this comment meanwhile; nothing was changed.")
+    return jsonify(message=message, item=item_html(comment_id, notice=message)), 409
+
+
+@bp.post("/comments/<id:comment_id>/approve")
+@login_required
+def approve(comment_id: int) -> Response | tuple[Response, int]:
+    """Publish a comment, at the version the page showed."""
+    try:
+        comment = moderation.approve_comment(
+            comment_id, current_moderator(), note=forms.note(),
+            expected_version=forms.if_match_version(comment_id),
+        )  # fmt: skip
+    except (StaleVersion, Conflict):
+        return conflict(comment_id)
+    return decided(comment, gettext("Approved the comment by %(name)s.", name=comment.author_name))
+
+
+@bp.post("/comments/<id:comment_id>/reject")
+@login_required
+def reject(comment_id: int) -> Response | tuple[Response, int]:
+    """Reject a comment with a reason, at the version the page showed."""
+    try:
+        comment = moderation.reject_comment(
+            comment_id, current_moderator(), reason=forms.rejection_reason(), note=forms.note(),
+            expected_version=forms.if_match_version(comment_id),
+        )  # fmt: skip
+    except (StaleVersion, Conflict):
+        return conflict(comment_id)
+    return decided(comment, gettext("Rejected the comment by %(name)s.", name=comment.author_name))
+
+
+@bp.post("/bulk")
+@login_required
+def bulk() -> Response:
+    """Approve or reject the selected comments, each at the version the page showed."""
+    action = request.form.get("action")
+    reason = forms.rejection_reason() if action == "reject" else None
+    done, conflicted = interim.decide_many(
+        current_moderator(), forms.selected_items(), reason=reason, note=forms.note()
+    )
+    message = gettext("%(decided)d decided, %(conflicted)d conflicted.",
+                      decided=done, conflicted=conflicted)  # fmt: skip
+    return jsonify(message=message, decided=done, conflicted=conflicted)
+
+
+@bp.post("/comments/<id:comment_id>/undo")
+@login_required
+def undo(comment_id: int) -> Response | tuple[Response, int]:
+    """Take back this moderator's last decision on a comment, within the undo window."""
+    undo_decision(
+        comment_id, current_moderator(), expected_version=forms.if_match_version(comment_id)
+    )
+    return jsonify(message=gettext("Decision undone."), item=item_html(comment_id))

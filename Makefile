@@ -38,8 +38,7 @@ install: $(STAMP) $(MO_FILES) $(NODE_STAMP) ## Create .venv (as locked), compile
 messages: $(STAMP) ## Extract the web UI's strings and update the .po catalogs (then translate)
 	$(BIN)/pybabel extract -F service/web/babel.cfg -k lazy_gettext --no-location --sort-output \
 		--omit-header -o $(TRANSLATIONS)/messages.pot .
-	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-location \
-		--omit-header --ignore-obsolete
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --ignore-obsolete
 
 # The locks are written by uv rather than pip-tools: `uv pip compile --universal` resolves once
 # for every platform and every Python from LOCK_PYTHON up (with environment markers where they

@@ -117,12 +117,6 @@ def score_field() -> fields.Float:
     )
 
 
-class ReversalSchema(DecisionSchema):
-    """The body of a reversal: the reason, when it rejects (default "other")."""
-
-    reason = CleanString(load_default=None, validate=validate.OneOf(REJECT_REASONS))
-
-
 class PageArgsSchema(Schema):
     """Cursor pagination arguments."""
 
@@ -224,17 +218,9 @@ class ModerationEventSchema(Schema):
     explanation = fields.Dict(allow_none=True)
 
 
-class StatusCountsSchema(Schema):
-    """Comments per status for a filter; a count equal to `cap` means at least that many."""
-
-    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
-    cap = fields.Integer()
-
-
 comment_create_schema = CommentCreateSchema()
 decision_schema = DecisionSchema()
 rejection_schema = RejectionSchema()
-reversal_schema = ReversalSchema()
 article_page_args_schema = ArticlePageArgsSchema()
 queue_args_schema = QueueArgsSchema()
 queue_filter_args_schema = QueueFilterArgsSchema()
@@ -243,7 +229,6 @@ comments_schema = CommentSchema(many=True)
 moderator_comment_schema = ModeratorCommentSchema()
 moderator_comments_schema = ModeratorCommentSchema(many=True)
 events_schema = ModerationEventSchema(many=True)
-status_counts_schema = StatusCountsSchema()
 
 
 def load_or_raise(schema: Schema, data: Any) -> dict[str, Any]:

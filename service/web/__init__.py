@@ -16,4 +16,12 @@ bp = Blueprint(
 )
 
 # The routes register themselves on `bp` when their modules are imported.
-from service.web import comments, errors, language, login, queue  # noqa: E402, F401
+from service.web import (  # noqa: E402, F401
+    authors,
+    comments,
+    dashboard,
+    errors,
+    language,
+    login,
+    queue,
+)

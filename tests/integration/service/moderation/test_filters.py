@@ -53,6 +53,18 @@ def test_text_search_looks_in_body_author_name_email_and_ip(
     assert listed(alice, search=search) == [comments[expected].id]
 
 
+def test_a_whole_address_is_looked_up_exactly_in_the_authors_email_and_ip(app: Flask) -> None:
+    site = create_site().site
+    alice = moderator_ref(create_moderator(site).moderator)
+    by_email = create_comment(site, status="pending", author_email="g.rossi@example.it")
+    by_ip = create_comment(site, status="pending", author_ip="10.0.0.1")
+    create_comment(site, status="pending", author_email="ag.rossi@example.it")
+    create_comment(site, status="pending", author_ip="10.0.0.10")
+    assert listed(alice, search="g.rossi@example.it") == [by_email.id]
+    assert listed(alice, search="10.0.0.1") == [by_ip.id]
+    assert len(listed(alice, search="10.0.0.")) == 2  # a partial address: a substring search
+
+
 def test_text_search_takes_wildcards_literally(app: Flask) -> None:
     site = create_site().site
     alice = moderator_ref(create_moderator(site).moderator)
@@ -81,6 +93,7 @@ def test_counts_per_status_follow_the_filter_and_stop_at_the_cap(app: Flask) -> 
     create_comment(site_a, status="rejected", body="altro")
     counts = count_by_status(bob, QueueFilter(search="ciclabile"))
     assert counts.counts == {"queued": 0, "pending": 2, "approved": 2, "rejected": 0}
+    assert (counts.cap, count_by_status(bob, QueueFilter()).cap) == (1_000, 10_000)
     capped = count_by_status(bob, QueueFilter(status=None), cap=3)
     assert capped.counts["pending"] == 2
     assert capped.counts["approved"] == 2

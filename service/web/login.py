@@ -40,7 +40,7 @@ def login() -> Response | str:
 
 
 @bp.post("/login")
-def submit_login() -> Response | tuple[str, int]:
+def submit_login() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     """Check the name and password, or the token, under the failed-login limit."""
     form = request.form
     name, password, token = form.get("name", ""), form.get("password", ""), form.get("token", "")
@@ -57,7 +57,7 @@ def submit_login() -> Response | tuple[str, int]:
         error = gettext("Too many failed sign-ins. Try again in %(minutes)d minutes.",
                         minutes=max(1, limited.retry_after // 60))  # fmt: skip
         page = render_template("web/login.html", error=error, name=name, next=form.get("next"))
-        return page, 429
+        return page, 429, {"Retry-After": str(limited.retry_after)}
     sign_in(moderator)
     return redirect(safe_next(form.get("next")))
 

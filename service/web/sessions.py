@@ -23,6 +23,7 @@ def sign_in(moderator: ModeratorRef) -> None:
     """Start a fresh session for `moderator`, keeping only the chosen language."""
     language = session.get(LANGUAGE_KEY)
     session.clear()  # nothing of the anonymous session (its CSRF token too) carries over
+    g.pop("csrf_token", None)  # Flask-WTF's copy for this request, of the cleared session
     session[MODERATOR_KEY] = moderator.id
     if language:
         session[LANGUAGE_KEY] = language
@@ -32,6 +33,7 @@ def sign_out() -> None:
     """End the session (the language choice stays with the browser)."""
     language = session.get(LANGUAGE_KEY)
     session.clear()
+    g.pop("csrf_token", None)
     if language:
         session[LANGUAGE_KEY] = language
 

@@ -263,7 +263,7 @@
         alertUser(bulkForm.dataset.noneSelected);
         return;
       }
-      const result = await post(bulkForm.action, form);
+      const result = await post(bulkForm.getAttribute("action"), form);
       if (!result.ok) {
         alertUser(result.data.message || String(result.status));
         return;

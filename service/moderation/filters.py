@@ -10,19 +10,12 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, or_, select
 
 from models import Comment, CommentStatus, search_text
 from service.accounts.auth import ModeratorRef
 from service.errors import Forbidden
-from service.extensions import db
 
-# Counting stops here per status: an exact count of 700,000 approved comments costs a walk of
-# as many index entries on every page view, and "10,000+" says as much to a moderator.
-COUNT_CAP = 10_000
-# With a text search each counted comment costs an ILIKE on its text (about 3 us): a search
-# matching a sixth of a million comments took 250 ms to count to 10,000 (bench/queue.py).
-SEARCH_COUNT_CAP = 1_000
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 LIKE_ESCAPE = "\\"
 
@@ -42,18 +35,6 @@ class QueueFilter:
     def with_status(self, status: str | None) -> "QueueFilter":
         """The same filter on another status."""
         return replace(self, status=status)
-
-
-@dataclass(frozen=True)
-class StatusCounts:
-    """Comments matching a filter, per status; a count equal to `cap` means "at least"."""
-
-    counts: dict[str, int]
-    cap: int = COUNT_CAP
-
-    def is_capped(self, status: str) -> bool:
-        """Whether the count of `status` stopped at the cap."""
-        return self.counts.get(status, 0) >= self.cap
 
 
 def filter_site_ids(moderator: ModeratorRef, site: str | None) -> list[int]:
@@ -122,25 +103,3 @@ def select_matching(moderator: ModeratorRef, queue_filter: QueueFilter) -> list[
         select(Comment).where(*conditions(site_id, queue_filter))
         for site_id in filter_site_ids(moderator, queue_filter.site)
     ]
-
-
-def count_by_status(
-    moderator: ModeratorRef, queue_filter: QueueFilter, cap: int | None = None
-) -> StatusCounts:
-    """How many comments match the filter in each status (its own `status` ignored), each
-    count stopping at `cap` (COUNT_CAP, SEARCH_COUNT_CAP with a text search): a LIMITed walk
-    of an index per status and site."""
-    if cap is None:
-        cap = SEARCH_COUNT_CAP if queue_filter.search else COUNT_CAP
-    site_ids = filter_site_ids(moderator, queue_filter.site)
-    counts = {}
-    for status in CommentStatus.ALL:
-        per_status = queue_filter.with_status(status)
-        total = 0
-        for site_id in site_ids:
-            capped = select(Comment.id).where(*conditions(site_id, per_status)).limit(cap - total)
-            total += db.session.scalar(select(func.count()).select_from(capped.subquery())) or 0
-            if total >= cap:
-                break
-        counts[status] = total
-    return StatusCounts(counts, cap)

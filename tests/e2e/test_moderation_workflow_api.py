@@ -55,6 +55,7 @@ def test_counts_per_status_for_the_same_filter(client: FlaskClient) -> None:
     assert response.get_json() == {
         "counts": {"queued": 0, "pending": 1, "approved": 0, "rejected": 1},
         "cap": 1_000,  # a text search counts to 1,000
+        "at_least": [],
     }
 
 

@@ -9,7 +9,8 @@ from service.accounts.auth import moderator_ref
 from service.errors import Forbidden
 from service.extensions import db
 from service.moderation import queue
-from service.moderation.filters import QueueFilter, count_by_status, matches_text
+from service.moderation.counts import count_by_status
+from service.moderation.filters import QueueFilter, matches_text
 from tests.support.factories import create_comment, create_moderator, create_site
 
 
@@ -99,6 +100,31 @@ def test_counts_per_status_follow_the_filter_and_stop_at_the_cap(app: Flask) -> 
     assert capped.counts["approved"] == 2
     assert not capped.is_capped("approved")
     assert count_by_status(bob, QueueFilter(), cap=1).is_capped("pending")
+
+
+def test_search_counts_read_the_newest_comments_and_all_of_them_for_a_rare_term(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.moderation import counts
+
+    monkeypatch.setattr(counts, "SEARCH_WINDOW", 3)
+    site = create_site().site
+    alice = moderator_ref(create_moderator(site).moderator)
+    create_comment(site, status="approved", body="ciclabile, la prima")  # older than the window
+    for _ in range(3):
+        create_comment(site, status="approved", body="altro")
+    for body in ("ciclabile", "ciclabile", "altro", "ciclabile", "altro"):
+        create_comment(site, status="pending", body=body)
+    create_comment(site, status="rejected", body="ciclabile")
+
+    found = count_by_status(alice, QueueFilter(search="ciclabile"), cap=10)
+
+    assert found.counts["approved"] == 1  # none in the window: counted over all of them
+    assert not found.is_capped("approved")
+    assert found.counts["pending"] == 1  # one in the newest three: at least one
+    assert found.is_capped("pending")
+    assert (found.counts["rejected"], found.is_capped("rejected")) == (1, False)  # all seen
+    assert count_by_status(alice, QueueFilter(search="ciclabile"), cap=1).counts["pending"] == 1
 
 
 def test_approving_an_approved_comment_is_a_recorded_confirmation(app: Flask) -> None:

@@ -124,3 +124,15 @@ def selected_items() -> dict[int, int]:
             raise InvalidInput(fields={"items": "Each item is 'id:version'."})
         items[int(match[1])] = int(match[2])
     return items
+
+
+FILTER_PREFIX = "filter_"  # the bulk form carries the page's filters under these names
+
+
+def page_filter() -> dict[str, str]:
+    """The queue filters the bulk form was sent from (its `filter_*` fields)."""
+    return {
+        key[len(FILTER_PREFIX) :]: value
+        for key, value in request.form.items()
+        if key.startswith(FILTER_PREFIX) and key != f"{FILTER_PREFIX}cursor"
+    }

@@ -5,11 +5,14 @@ from typing import Any
 from flask import Response, current_app, jsonify, render_template, request
 from flask_babel import gettext
 
+from models import CommentStatus
 from service.errors import Conflict, StaleVersion
 from service.moderation import queue as moderation
+from service.moderation.bulk import Target, bulk_decide, bulk_decide_matching
 from service.moderation.intake import get_comment
+from service.moderation.threads import get_parents
 from service.moderation.undo import undo_decision
-from service.web import bp, forms, interim
+from service.web import bp, forms
 from service.web.sessions import current_moderator, login_required
 
 
@@ -25,7 +28,7 @@ def load_page(args: forms.QueueArgs) -> dict[str, Any]:
         "args": args,
         "items": page.items,
         "next_cursor": page.next_cursor,
-        "parents": interim.parents_of(page.items, moderator.site_ids),
+        "parents": get_parents(moderator, page.items),
         "counts": moderation.count_queue(moderator, queue_filter),
         "sites": moderator.sites,
     }
@@ -54,7 +57,7 @@ def item_html(comment_id: int, *, notice: str | None = None) -> str:
     """One comment's item as it is now (after a conflict or an undo)."""
     moderator = current_moderator()
     comment = get_comment(comment_id, moderator.site_ids)
-    parents = interim.parents_of([comment], moderator.site_ids)
+    parents = get_parents(moderator, [comment])
     return render_template("web/_item.html", c=comment, parents=parents, notice=notice)
 
 
@@ -101,15 +104,25 @@ def reject(comment_id: int) -> Response | tuple[Response, int]:
 @bp.post("/bulk")
 @login_required
 def bulk() -> Response:
-    """Approve or reject the selected comments, each at the version the page showed."""
+    """Approve or reject the selected comments, each at the version the page showed, or every
+    comment matching the page's filter (scope=filter)."""
     action = request.form.get("action")
+    to_status = CommentStatus.REJECTED if action == "reject" else CommentStatus.APPROVED
     reason = forms.rejection_reason() if action == "reject" else None
-    done, conflicted = interim.decide_many(
-        current_moderator(), forms.selected_items(), reason=reason, note=forms.note()
-    )
+    note, moderator = forms.note(), current_moderator()
+    if request.form.get("scope") == "filter":
+        queue_filter = forms.load_queue_args(forms.page_filter()).queue_filter()
+        result = bulk_decide_matching(
+            moderator, queue_filter, to_status=to_status, reason=reason, note=note
+        )
+    else:
+        targets = [Target(cid, version) for cid, version in forms.selected_items().items()]
+        result = bulk_decide(moderator, targets, to_status=to_status, reason=reason, note=note)
+    conflicted = result.conflict_count + len(result.not_found)
     message = gettext("%(decided)d decided, %(conflicted)d conflicted.",
-                      decided=done, conflicted=conflicted)  # fmt: skip
-    return jsonify(message=message, decided=done, conflicted=conflicted)
+                      decided=result.decided_count, conflicted=conflicted)  # fmt: skip
+    return jsonify(message=message, decided=result.decided_count, conflicted=conflicted,
+                   more=result.more)  # fmt: skip
 
 
 @bp.post("/comments/<id:comment_id>/undo")

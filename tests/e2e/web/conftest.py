@@ -1,8 +1,9 @@
-"""The web UI's tests use a client that gives every request its own app context, as a server
-does: `g` (where Flask-WTF keeps a request's CSRF token) and the database session are then
-per request, not shared with the test's own context and with other clients."""
+"""A test client that gives every request its own app context, as a server does: `g` (where
+Flask-WTF keeps a request's CSRF token and Flask-Babel the request's language) and the database
+session are then per request, not shared with the test's own context and with other clients.
 
-import pytest
+Modules opt in by overriding `client` with `new_client(app)` (the plain one shares `g`)."""
+
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -14,12 +15,6 @@ class FreshContextClient(FlaskClient):
     def open(self, *args, **kwargs) -> TestResponse:  # type: ignore[no-untyped-def]
         with self.application.app_context():
             return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    """A test client of the current app, each request in its own app context."""
-    return new_client(app)
 
 
 def new_client(app: Flask) -> FlaskClient:

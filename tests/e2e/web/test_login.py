@@ -1,5 +1,6 @@
 """Signing in and out of the web UI, its cookie, CSRF and the failed-login limit."""
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -9,6 +10,12 @@ from service.extensions import db
 from tests.e2e.web.conftest import new_client
 from tests.support.factories import create_site
 from tests.support.web import PASSWORD, create_web_moderator, csrf_token, post_form, sign_in
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Each request in its own app context, as on a server (see conftest.py)."""
+    return new_client(app)
 
 
 def test_a_moderator_signs_in_with_name_and_password_and_lands_on_the_queue(

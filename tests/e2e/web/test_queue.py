@@ -1,5 +1,6 @@
 """The review queue page and its actions, through Flask's test client."""
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -10,6 +11,12 @@ from tests.support.factories import create_comment, create_site
 from tests.support.web import create_web_moderator, post_action, sign_in
 
 XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Each request in its own app context, as on a server (see conftest.py)."""
+    return new_client(app)
 
 
 def signed_in_client(app: Flask, site):  # type: ignore[no-untyped-def]
@@ -178,3 +185,20 @@ def test_pages_are_italian_or_english_by_accept_language_or_by_choice(app: Flask
     post_action(client, "/moderate/language", {"language": "it", "back": "/moderate/"})
     chosen = client.get("/moderate/", headers={"Accept-Language": "en"})
     assert "Coda di revisione" in chosen.get_data(as_text=True)  # the choice wins
+
+
+def test_bulk_by_filter_decides_every_matching_comment_and_nothing_else(app: Flask) -> None:
+    site = create_site().site
+    client = signed_in_client(app, site)
+    spam = [create_comment(site, status=CommentStatus.PENDING, body=f"casino gratis {n}")
+            for n in range(3)]  # fmt: skip
+    other = create_comment(site, status=CommentStatus.PENDING, body="Bell'articolo")
+    response = post_action(client, "/moderate/bulk", {
+        "action": "reject", "reason": "spam", "scope": "filter",
+        "filter_status": "pending", "filter_q": "gratis", "filter_order": "oldest",
+    })  # fmt: skip
+    assert response.get_json()["decided"] == 3
+    for comment in [*spam, other]:
+        db.session.refresh(comment)
+    assert {c.status for c in spam} == {CommentStatus.REJECTED}
+    assert other.status == CommentStatus.PENDING

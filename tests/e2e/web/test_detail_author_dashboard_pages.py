@@ -2,16 +2,24 @@
 databases): what they show, their forms (CSRF, versions), escaping and scoping."""
 
 import pytest
-from flask import g
+from flask import Flask
 from flask.testing import FlaskClient
 
 from models import CommentStatus, Moderator, Site
 from service.accounts.auth import ModeratorRef, moderator_ref
 from service.extensions import db
 from service.moderation import gate, queue
+from tests.e2e.web.conftest import new_client
 from tests.support import web
 from tests.support.factories import create_comment, create_site
 from tests.support.web import WebModerator, create_web_moderator
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Each request in its own app context, as on a server (see conftest.py)."""
+    return new_client(app)
+
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 
@@ -32,13 +40,7 @@ def as_ref(moderator: WebModerator) -> ModeratorRef:
 
 
 def fresh_csrf_token(client: FlaskClient) -> str:
-    """The CSRF token of the signed-in session.
-
-    The `app` fixture keeps one app context open for the whole test, so the test client's
-    requests share `g`, where Flask-WTF caches a request's token: it is dropped here, as a new
-    request's context would.
-    """
-    g.pop("csrf_token", None)
+    """The CSRF token of the signed-in session."""
     return web.csrf_token(client, "/moderate/dashboard")
 
 

@@ -175,10 +175,16 @@ class DashboardSchema(Schema):
 
 
 class StatusCountsSchema(Schema):
-    """Comments per status for a filter; a count equal to `cap` means at least that many."""
+    """Comments per status for a filter; a count equal to `cap`, or of a status listed in
+    `at_least`, means at least that many."""
 
     counts = fields.Dict(keys=fields.String(), values=fields.Integer())
     cap = fields.Integer()
+    at_least = fields.Method("sorted_at_least")  # statuses whose count is a lower bound
+
+    def sorted_at_least(self, counts: Any) -> list[str]:
+        """The statuses counted only in part, in a stable order."""
+        return sorted(counts.at_least)
 
 
 reversal_schema = ReversalSchema()

@@ -18,12 +18,8 @@ from service.accounts.auth import ModeratorRef
 from service.errors import CommentNotFound, StaleVersion
 from service.extensions import db
 from service.moderation import gate
-from service.moderation.filters import (
-    QueueFilter,
-    StatusCounts,
-    count_by_status,
-    select_matching,
-)
+from service.moderation.counts import StatusCounts, count_by_status
+from service.moderation.filters import QueueFilter, select_matching
 from service.moderation.intake import get_comment
 from service.moderation.listing import paginate_merged
 from service.pagination import Page

@@ -16,6 +16,7 @@ HEIGHT = 220
 MARGIN_LEFT = 44  # room for the y-axis labels
 MARGIN_BOTTOM = 24  # room for the day labels
 MARGIN_TOP = 8
+MARGIN_RIGHT = 20  # room for half the last day's label
 MAX_DAY_LABELS = 8
 
 
@@ -62,6 +63,7 @@ class BarChart:
     width: int = WIDTH
     height: int = HEIGHT
     plot_left: int = MARGIN_LEFT
+    plot_right: int = WIDTH - MARGIN_RIGHT
     plot_bottom: int = HEIGHT - MARGIN_BOTTOM
 
     def value(self, day: date, series: str) -> float:
@@ -90,7 +92,7 @@ def stacked_bars(
     top = top if top is not None else nice_ceiling(max(totals, default=0))
     chart = BarChart(tuple(series), tuple(days), dict(values), top)
     plot_height = chart.plot_bottom - MARGIN_TOP
-    slot = (WIDTH - MARGIN_LEFT) / max(len(days), 1)
+    slot = (WIDTH - MARGIN_LEFT - MARGIN_RIGHT) / max(len(days), 1)
     scale = plot_height / top if top else 0.0
     for index, day in enumerate(days):
         x = MARGIN_LEFT + index * slot + slot * 0.15

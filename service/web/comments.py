@@ -81,26 +81,25 @@ def author_records(found: Any) -> list[Any]:
 def decide(comment_id: int) -> Response:
     """Approve or reject (a decision, a confirmation or a reversal) the version shown."""
     args = page_forms.load(page_forms.decision_form_schema, request.form)
-    decide_one = moderation.approve_comment if args["action"] == "approve" else reject_with(args)
     try:
-        decided = decide_one(
-            comment_id, current_moderator(), note=page_forms.note_of(args),
-            expected_version=args["version"],
-        )  # fmt: skip
+        decided = apply_decision(comment_id, args)
     except (StaleVersion, Conflict):
         flash(gettext("Someone else decided this comment meanwhile; nothing was changed."), "error")
     else:
-        flash(decision_message(decided.status), "undo")
+        flash(decision_message(decided.status), "info")
     return redirect(url_for("web.comment", comment_id=comment_id))
 
 
-def reject_with(args: dict[str, Any]) -> Any:
-    """`reject_comment` with the form's reason."""
-
-    def reject(comment_id: int, moderator: Any, **kwargs: Any) -> Any:
-        return moderation.reject_comment(comment_id, moderator, reason=args["reason"], **kwargs)
-
-    return reject
+def apply_decision(comment_id: int, args: dict[str, Any]) -> Any:
+    """The form's decision, at the version the page showed."""
+    moderator, note = current_moderator(), page_forms.note_of(args)
+    if args["action"] == "approve":
+        return moderation.approve_comment(
+            comment_id, moderator, note=note, expected_version=args["version"]
+        )
+    return moderation.reject_comment(
+        comment_id, moderator, reason=args["reason"], note=note, expected_version=args["version"]
+    )
 
 
 def decision_message(status: str) -> str:

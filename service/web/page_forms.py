@@ -5,7 +5,6 @@ Like forms.py: one marshmallow schema per form; a bad value is an InvalidInput (
 
 from typing import Any
 
-from flask import request
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from service.errors import InvalidInput
@@ -99,11 +98,6 @@ def note_of(args: dict[str, Any]) -> str | None:
     """The optional note, trimmed."""
     text = (args.get("note") or "").strip()
     return text or None
-
-
-def form() -> Any:
-    """The request's form (for `load`)."""
-    return request.form
 
 
 decision_form_schema = DecisionFormSchema()

@@ -1,51 +1,54 @@
 """The comment detail, author and dashboard pages over HTTP (Flask's test client, both
 databases): what they show, their forms (CSRF, versions), escaping and scoping."""
 
-import re
-
 import pytest
-from flask import g
+from flask import Flask
 from flask.testing import FlaskClient
 
-from models import CommentStatus
-from service.accounts.auth import moderator_ref
+from models import CommentStatus, Moderator, Site
+from service.accounts.auth import ModeratorRef, moderator_ref
 from service.extensions import db
 from service.moderation import gate, queue
-from tests.support.factories import create_comment, create_moderator, create_site
+from tests.e2e.web.conftest import new_client
+from tests.support import web
+from tests.support.factories import create_comment, create_site
+from tests.support.web import WebModerator, create_web_moderator
 
-CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Each request in its own app context, as on a server (see conftest.py)."""
+    return new_client(app)
+
+
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 
 
-def sign_in(client: FlaskClient, token: str, language: str = "en") -> str:
-    """Sign in with the token; return the session's CSRF token."""
-    headers = {"Accept-Language": language}
-    page = client.get("/moderate/login", headers=headers).get_data(as_text=True)
-    csrf = CSRF.search(page)[1]  # type: ignore[index]
-    answer = client.post(
-        "/moderate/login", data={"token": token, "csrf_token": csrf}, headers=headers
-    )
-    assert answer.status_code == 302, answer.get_data(as_text=True)
-    return csrf_of(client, headers)
+def sign_in(
+    client: FlaskClient, site: Site | list[Site], language: str = "en"
+) -> tuple[WebModerator, str]:
+    """Sign a new moderator of `site` in; the moderator and the session's CSRF token."""
+    moderator = create_web_moderator(site)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+    web.sign_in(client, moderator)
+    return moderator, fresh_csrf_token(client)
 
 
-def csrf_of(client: FlaskClient, headers: dict[str, str]) -> str:
-    """The CSRF token of a freshly rendered page.
+def as_ref(moderator: WebModerator) -> ModeratorRef:
+    """The service layer's view of a web moderator."""
+    return moderator_ref(db.session.query(Moderator).filter_by(name=moderator.name).one())
 
-    The `app` fixture keeps one app context open for the whole test, so the test client's
-    requests share `g`, where Flask-WTF caches the token of the request: it is dropped here, as
-    a new request's context would.
-    """
-    g.pop("csrf_token", None)
-    page = client.get("/moderate/dashboard", headers=headers).get_data(as_text=True)
-    return CSRF.search(page)[1]  # type: ignore[index]
+
+def fresh_csrf_token(client: FlaskClient) -> str:
+    """The CSRF token of the signed-in session."""
+    return web.csrf_token(client, "/moderate/dashboard")
 
 
 def test_the_detail_page_shows_history_thread_explanation_and_author_record(
     client: FlaskClient,
 ) -> None:
     site = create_site()
-    alice = create_moderator(site.site, name="alice")
+    alice, _ = sign_in(client, site.site)
     parent = create_comment(site.site, status="approved", author_name="Marco", body="Primo!")
     comment = create_comment(
         site.site, status="pending", parent_id=parent.id, author_email="g@example.it",
@@ -58,7 +61,6 @@ def test_the_detail_page_shows_history_thread_explanation_and_author_record(
     create_comment(site.site, status="rejected", author_email="g@example.it")
     gate.transition([gate.Change(comment.id, "pending", "pending", "rescored", gate.CLASSIFIER)])
     db.session.commit()
-    sign_in(client, alice.token)
 
     page = client.get(f"/moderate/comments/{comment.id}").get_data(as_text=True)
 
@@ -76,9 +78,8 @@ def test_the_detail_page_shows_history_thread_explanation_and_author_record(
 
 def test_a_decision_from_the_detail_page_needs_csrf_and_the_version(client: FlaskClient) -> None:
     site = create_site()
-    alice = create_moderator(site.site)
+    alice, csrf = sign_in(client, site.site)
     comment = create_comment(site.site, status="pending")
-    csrf = sign_in(client, alice.token)
     url = f"/moderate/comments/{comment.id}/decide"
 
     refused = client.post(url, data={"action": "approve", "version": "1"})
@@ -97,15 +98,14 @@ def test_a_decision_from_the_detail_page_needs_csrf_and_the_version(client: Flas
         f"/moderate/comments/{comment.id}/undo-decision", data={"version": "2", "csrf_token": csrf}
     )
     assert "Decision undone." in client.get(undone.location).get_data(as_text=True)
-    [first, last] = queue.get_history(comment.id, moderator_ref(alice.moderator))
+    [first, last] = queue.get_history(comment.id, as_ref(alice))
     assert (first.to_status, last.reason) == ("rejected", "undo")
 
 
 def test_confirming_a_machine_decision_from_the_detail_page(client: FlaskClient) -> None:
     site = create_site()
-    alice = create_moderator(site.site)
+    alice, csrf = sign_in(client, site.site)
     comment = create_comment(site.site, status=CommentStatus.APPROVED, decided_by_kind="classifier")
-    csrf = sign_in(client, alice.token)
     page = client.get(f"/moderate/comments/{comment.id}").get_data(as_text=True)
     assert "Confirm: not spam" in page
     assert "Reverse: reject" in page
@@ -119,12 +119,11 @@ def test_confirming_a_machine_decision_from_the_detail_page(client: FlaskClient)
 
 def test_user_text_is_escaped_on_every_page(client: FlaskClient) -> None:
     site = create_site()
-    alice = create_moderator(site.site)
+    alice, _ = sign_in(client, site.site)
     comment = create_comment(
         site.site, status="pending", body=HOSTILE, author_name=HOSTILE, author_email="x@example.org"
     )
-    queue.reject_comment(comment.id, moderator_ref(alice.moderator), reason="spam", note=HOSTILE)
-    sign_in(client, alice.token)
+    queue.reject_comment(comment.id, as_ref(alice), reason="spam", note=HOSTILE)
     for url in (
         f"/moderate/comments/{comment.id}",
         "/moderate/authors?email=x@example.org",
@@ -140,9 +139,8 @@ def test_user_text_is_escaped_on_every_page(client: FlaskClient) -> None:
 
 def test_another_sites_comment_and_author_are_not_shown(client: FlaskClient) -> None:
     site, other = create_site(), create_site()
-    mallory = create_moderator(other.site)
+    mallory, csrf = sign_in(client, other.site)
     comment = create_comment(site.site, status="pending", author_ip="10.9.9.9")
-    csrf = sign_in(client, mallory.token)
     assert client.get(f"/moderate/comments/{comment.id}").status_code == 404
     decided = client.post(
         f"/moderate/comments/{comment.id}/decide",
@@ -158,9 +156,8 @@ def test_another_sites_comment_and_author_are_not_shown(client: FlaskClient) -> 
 
 def test_the_author_page_decides_all_their_pending_comments(client: FlaskClient) -> None:
     site = create_site()
-    alice = create_moderator(site.site)
+    alice, csrf = sign_in(client, site.site)
     pending = [create_comment(site.site, status="pending", author_ip="10.0.0.7") for _ in range(3)]
-    csrf = sign_in(client, alice.token)
     page = client.get("/moderate/authors?ip=10.0.0.7").get_data(as_text=True)
     assert "Reject all 3 of their pending comments" in page
     answer = client.post(
@@ -176,13 +173,12 @@ def test_the_author_page_decides_all_their_pending_comments(client: FlaskClient)
 
 def test_the_dashboard_draws_svg_charts_for_all_sites_and_per_site(client: FlaskClient) -> None:
     site_a, site_b = create_site(), create_site()
-    bob = create_moderator([site_a.site, site_b.site])
+    bob, _ = sign_in(client, [site_a.site, site_b.site])
     comment = create_comment(site_a.site)
     gate.transition([gate.Change(comment.id, "queued", "approved", "not_spam", gate.CLASSIFIER)])
     db.session.commit()
-    queue.reject_comment(comment.id, moderator_ref(bob.moderator), reason="spam")
+    queue.reject_comment(comment.id, as_ref(bob), reason="spam")
     create_comment(site_b.site, status="pending")
-    sign_in(client, bob.token)
 
     page = client.get("/moderate/dashboard?days=7").get_data(as_text=True)
 
@@ -204,9 +200,8 @@ def test_the_pages_are_in_italian_and_english(
     client: FlaskClient, language: str, words: list[str]
 ) -> None:
     site = create_site()
-    alice = create_moderator(site.site)
+    alice, _ = sign_in(client, site.site, language)
     comment = create_comment(site.site, status="pending")
-    sign_in(client, alice.token, language)
     headers = {"Accept-Language": language}
     detail = client.get(f"/moderate/comments/{comment.id}", headers=headers).get_data(as_text=True)
     dashboard = client.get("/moderate/dashboard", headers=headers).get_data(as_text=True)

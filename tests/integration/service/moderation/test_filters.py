@@ -9,7 +9,8 @@ from service.accounts.auth import moderator_ref
 from service.errors import Forbidden
 from service.extensions import db
 from service.moderation import queue
-from service.moderation.filters import QueueFilter, count_by_status, matches_text
+from service.moderation.counts import count_by_status
+from service.moderation.filters import QueueFilter, matches_text
 from tests.support.factories import create_comment, create_moderator, create_site
 
 
@@ -53,6 +54,18 @@ def test_text_search_looks_in_body_author_name_email_and_ip(
     assert listed(alice, search=search) == [comments[expected].id]
 
 
+def test_a_whole_address_is_looked_up_exactly_in_the_authors_email_and_ip(app: Flask) -> None:
+    site = create_site().site
+    alice = moderator_ref(create_moderator(site).moderator)
+    by_email = create_comment(site, status="pending", author_email="g.rossi@example.it")
+    by_ip = create_comment(site, status="pending", author_ip="10.0.0.1")
+    create_comment(site, status="pending", author_email="ag.rossi@example.it")
+    create_comment(site, status="pending", author_ip="10.0.0.10")
+    assert listed(alice, search="g.rossi@example.it") == [by_email.id]
+    assert listed(alice, search="10.0.0.1") == [by_ip.id]
+    assert len(listed(alice, search="10.0.0.")) == 2  # a partial address: a substring search
+
+
 def test_text_search_takes_wildcards_literally(app: Flask) -> None:
     site = create_site().site
     alice = moderator_ref(create_moderator(site).moderator)
@@ -81,11 +94,37 @@ def test_counts_per_status_follow_the_filter_and_stop_at_the_cap(app: Flask) -> 
     create_comment(site_a, status="rejected", body="altro")
     counts = count_by_status(bob, QueueFilter(search="ciclabile"))
     assert counts.counts == {"queued": 0, "pending": 2, "approved": 2, "rejected": 0}
+    assert (counts.cap, count_by_status(bob, QueueFilter()).cap) == (1_000, 10_000)
     capped = count_by_status(bob, QueueFilter(status=None), cap=3)
     assert capped.counts["pending"] == 2
     assert capped.counts["approved"] == 2
     assert not capped.is_capped("approved")
     assert count_by_status(bob, QueueFilter(), cap=1).is_capped("pending")
+
+
+def test_search_counts_read_the_newest_comments_and_all_of_them_for_a_rare_term(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.moderation import counts
+
+    monkeypatch.setattr(counts, "SEARCH_WINDOW", 3)
+    site = create_site().site
+    alice = moderator_ref(create_moderator(site).moderator)
+    create_comment(site, status="approved", body="ciclabile, la prima")  # older than the window
+    for _ in range(3):
+        create_comment(site, status="approved", body="altro")
+    for body in ("ciclabile", "ciclabile", "altro", "ciclabile", "altro"):
+        create_comment(site, status="pending", body=body)
+    create_comment(site, status="rejected", body="ciclabile")
+
+    found = count_by_status(alice, QueueFilter(search="ciclabile"), cap=10)
+
+    assert found.counts["approved"] == 1  # none in the window: counted over all of them
+    assert not found.is_capped("approved")
+    assert found.counts["pending"] == 1  # one in the newest three: at least one
+    assert found.is_capped("pending")
+    assert (found.counts["rejected"], found.is_capped("rejected")) == (1, False)  # all seen
+    assert count_by_status(alice, QueueFilter(search="ciclabile"), cap=1).counts["pending"] == 1
 
 
 def test_approving_an_approved_comment_is_a_recorded_confirmation(app: Flask) -> None:

@@ -25,3 +25,6 @@ from service.web import (  # noqa: E402, F401
     login,
     queue,
 )
+from service.web.presenting import page_values  # noqa: E402
+
+bp.context_processor(page_values)

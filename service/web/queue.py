@@ -6,7 +6,7 @@ from flask import Response, current_app, jsonify, render_template, request
 from flask_babel import gettext
 
 from models import CommentStatus
-from service.errors import Conflict, StaleVersion
+from service.errors import Conflict, StaleVersion, UndoUnavailable
 from service.moderation import queue as moderation
 from service.moderation.bulk import Target, bulk_decide, bulk_decide_matching
 from service.moderation.intake import get_comment
@@ -129,7 +129,11 @@ def bulk() -> Response:
 @login_required
 def undo(comment_id: int) -> Response | tuple[Response, int]:
     """Take back this moderator's last decision on a comment, within the undo window."""
-    undo_decision(
-        comment_id, current_moderator(), expected_version=forms.if_match_version(comment_id)
-    )
+    try:
+        undo_decision(
+            comment_id, current_moderator(), expected_version=forms.if_match_version(comment_id)
+        )
+    except (UndoUnavailable, StaleVersion):
+        message = gettext("Too late to undo: the comment has changed or 10 seconds have passed.")
+        return jsonify(message=message), 409
     return jsonify(message=gettext("Decision undone."), item=item_html(comment_id))

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -95,8 +96,24 @@ def test_serve_on_an_empty_folder_prints_demo_keys_and_decides_comments(tmp_path
         assert (tmp_path / "moderato.db").exists()
         ready = urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz?deep=1", timeout=5)  # noqa: S310 - our own loopback server
         assert json.loads(ready.read())["checks"]["workers"] == "ok"  # file heartbeats
+        # The printed web login works: the queue shows the comment the classifier held or not.
+        password = re.search(r"password: ([\w-]+)", log).group(1)  # type: ignore[union-attr]
+        queue_page = web_sign_in(f"http://127.0.0.1:{port}", "demo-moderator", password)
+        assert "demo-moderator" in queue_page
+        assert "<h1>" in queue_page
     finally:
         server.stop()
+
+
+def web_sign_in(base: str, name: str, password: str) -> str:
+    """Sign in through the web UI's form, as a browser would; the queue page it lands on."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    with opener.open(f"{base}/moderate/login", timeout=10) as page:
+        csrf = re.search(r'name="csrf-token" content="([^"]+)"', page.read().decode())[1]  # type: ignore[index]
+    form = urllib.parse.urlencode({"name": name, "password": password, "csrf_token": csrf})
+    with opener.open(f"{base}/moderate/login", form.encode(), timeout=10) as landed:
+        assert landed.url == f"{base}/moderate/"
+        return str(landed.read().decode())
 
 
 def test_one_ctrl_c_to_the_process_group_stops_serve_and_its_worker(

@@ -182,7 +182,9 @@
     // Live: new comments appear and comments decided elsewhere go, by polling the first page.
     // Nothing lives in one server process: every poll reads the database.
     async function refresh() {
-      if (queue.dataset.firstPage !== "true") return;
+      // Only the first page changes by itself, and a hidden tab need not ask (it catches up
+      // when it is shown again).
+      if (queue.dataset.firstPage !== "true" || document.hidden) return;
       let response;
       try {
         response = await fetch(queue.dataset.pollUrl, {
@@ -318,6 +320,9 @@
     focusItem(items()[0] || null);
     const seconds = Number(queue.dataset.pollSeconds) || 5;
     setInterval(refresh, seconds * 1000);
+    document.addEventListener("visibilitychange", () => {
+      if (!document.hidden) refresh();
+    });
   }
 
   document.addEventListener("DOMContentLoaded", () => {

@@ -202,3 +202,21 @@ def test_bulk_by_filter_decides_every_matching_comment_and_nothing_else(app: Fla
         db.session.refresh(comment)
     assert {c.status for c in spam} == {CommentStatus.REJECTED}
     assert other.status == CommentStatus.PENDING
+
+
+def test_an_undo_after_the_window_is_refused_and_changes_nothing(app: Flask) -> None:
+    site = create_site().site
+    client = signed_in_client(app, site)
+    comment = create_comment(site, status=CommentStatus.PENDING)
+    decided = post_action(client, f"/moderate/comments/{comment.id}/approve",
+                          if_match=f'"{comment.id}-{comment.version}"').get_json()  # fmt: skip
+    app.config["UNDO_WINDOW_SECONDS"] = 0.0
+    try:
+        response = post_action(client, f"/moderate/comments/{comment.id}/undo",
+                               if_match=f'"{comment.id}-{decided["version"]}"')  # fmt: skip
+    finally:
+        app.config["UNDO_WINDOW_SECONDS"] = 10.0
+    assert response.status_code == 409
+    assert "Troppo tardi" in response.get_json()["message"]
+    db.session.refresh(comment)
+    assert comment.status == CommentStatus.APPROVED

@@ -15,7 +15,9 @@ COPY service ./service
 COPY models ./models
 COPY workers ./workers
 COPY classifier ./classifier
-RUN pip install --no-cache-dir --no-deps . \
+# The web UI's message catalogs are compiled here, as `make install` does (only .po is committed).
+RUN pybabel compile -d service/web/translations \
+    && pip install --no-cache-dir --no-deps . \
     && pip check \
     && useradd --system --home /var/lib/moderato moderato \
     && mkdir -p /var/lib/moderato \

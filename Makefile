@@ -32,7 +32,26 @@ $(AKISMET_SDIST): | $(STAMP)
 	$(BIN)/python -m pip download --quiet --no-deps --no-binary :all: --require-hashes \
 		-r .cache/akismet-sdist.txt -d .cache
 
-install: $(STAMP) $(AKISMET_SDIST) ## Create .venv and install Moderato with its development tools, as locked
+
+# The web UI's message catalogs: the .po files are committed, the compiled .mo files are built
+# here (and in the Dockerfile), so they can never be older than the .po they come from.
+TRANSLATIONS := service/web/translations
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile -i $< -o $@
+
+# Front-end packages from the npm registry, exactly as package-lock.json pins them (with their
+# integrity hashes): axe-core, which the browser tests inject. Nothing of them is committed.
+NODE_STAMP := node_modules/.package-lock.json
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+
+install: $(STAMP) $(MO_FILES) $(NODE_STAMP) $(AKISMET_SDIST) ## Create .venv (as locked), compile the web UI's catalogs, fetch its npm packages and the akismet client's sdist
+
+messages: $(STAMP) ## Extract the web UI's strings and update the .po catalogs (then translate)
+	$(BIN)/pybabel extract -F service/web/babel.cfg -k lazy_gettext --no-location --sort-output \
+		--omit-header -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --ignore-obsolete
 
 # The locks are written by uv rather than pip-tools: `uv pip compile --universal` resolves once
 # for every platform and every Python from LOCK_PYTHON up (with environment markers where they
@@ -52,13 +71,13 @@ lock: ## Re-resolve requirements.lock and requirements-dev.lock (LOCK_ARGS=--upg
 	$(UV_COMPILE) --output-file requirements.lock
 	$(UV_COMPILE) --extra dev --constraint requirements.lock --output-file requirements-dev.lock
 
-run: $(STAMP) ## Run web + worker on http://127.0.0.1:8000 (SQLite, file broker, no Redis)
+run: install ## Run web + worker on http://127.0.0.1:8000 (SQLite, file broker, no Redis)
 	$(BIN)/moderato serve
 
-test: $(STAMP) $(AKISMET_SDIST) ## Run the whole test suite (PostgreSQL and Redis on localhost)
+test: install ## Run the whole test suite (PostgreSQL and Redis on localhost)
 	$(BIN)/pytest
 
-test-fast: $(STAMP) $(AKISMET_SDIST) ## The suite without the tests that start worker processes (about 30 s)
+test-fast: install ## The suite without the tests that start worker processes (about 30 s)
 	$(BIN)/pytest -m "not worker"
 
 lint: $(STAMP) ## ruff (lint and format check), mypy, and the layer contracts (import-linter)
@@ -71,4 +90,4 @@ bench: $(STAMP) ## Classifier and adaptation benchmarks on ../shared/data/youtub
 	$(BIN)/python -m bench.classifier
 	$(BIN)/python -m bench.adaptation
 
-.PHONY: help install lock run test test-fast lint bench
+.PHONY: help install lock messages run test test-fast lint bench

@@ -22,7 +22,11 @@ Protocol (bench/README.md has the reasons):
   a cursor); `several` with no filter (pending and approved, with and without a cursor); and
   `several` with `site` (the middle site, with and without a cursor). Page 2 cursors come from
   the API's own `next_cursor`; deeper ones from the row at that depth, encoded with
-  `service.pagination.encode_cursor`. The default page size (50) throughout.
+  `service.pagination.encode_cursor`. Then the web UI's filters, in every order: `q` (a
+  common word, one author's e-mail, an IP, a word in no comment) for `one` (pending and
+  approved) and `several` (pending); a score range (pending, with page 2) and a
+  `classifier_version` (approved) for `one`. And `queue/counts` (each status capped at 10,000)
+  with each search and without, for both moderators. The default page size (50) throughout.
 * **Load.** The web process is `service.processes.web_command` (gunicorn, Moderato's JSON sync
   workers, access log to a file) with `DATABASE_URL` set, started once. Each case runs wrk
   (1 thread, `--connections` connections, `--duration` seconds after a 1-second warm-up) with
@@ -345,7 +349,49 @@ def define_cases(port: int, tokens: dict[str, str]) -> list[Case]:
             case("several sites, site=middle", many, [queue_path(**query)])
             deep = deep_cursors(conn, order, "site_id = %s AND status = 'pending'", (middle,))
             case("several sites, site=middle, cursor", many, with_cursors(port, many, query, deep))
+            cases.extend(filter_cases(port, tokens, order))
+    cases.extend(count_cases(tokens))
     return cases
+
+
+# Text searches: a word in a sixth of the bodies, one author's e-mail (about a hundred comments
+# among a million), an IP prefix, and a word in no comment (the worst case for an ordered walk).
+SEARCHES = (
+    ("common word", "ciclabile"),
+    ("one author", "lettore1234@example.it"),
+    ("ip", "93.44.12.7"),
+    ("no match", "zanzibar"),
+)
+
+
+def filter_cases(port: int, tokens: dict[str, str], order: str) -> list[Case]:
+    """The web UI's filters: text search, score range, classifier version; with a cursor."""
+    one, many = tokens["one"], tokens["several"]
+    cases = []
+    for label, search in SEARCHES:
+        for status in ("pending", "approved"):
+            path = queue_path(status=status, order=order, q=search)
+            cases.append(Case(f"one site, q={label}, {status}", order, one, [path]))
+        path = queue_path(status="pending", order=order, q=search)
+        cases.append(Case(f"several sites, q={label}", order, many, [path]))
+    query = {"status": "pending", "order": order, "min_score": "0.5", "max_score": "0.7"}
+    paths = with_cursors(port, one, query, [])
+    cases.append(Case("one site, score range", order, one, [queue_path(**query), *paths]))
+    query = {"status": "approved", "order": order, "classifier_version": "bench-v1"}
+    cases.append(Case("one site, classifier_version", order, one, [queue_path(**query)]))
+    return cases
+
+
+def count_cases(tokens: dict[str, str]) -> list[Case]:
+    """Counts per status (capped at 10,000 each) with and without a search."""
+    paths = ["/api/v1/moderation/queue/counts"] + [
+        "/api/v1/moderation/queue/counts?" + urlencode({"q": search}) for _, search in SEARCHES
+    ]
+    return [
+        Case(f"{name}, counts per status", "-", tokens[name], [path])
+        for name in ("one", "several")
+        for path in paths
+    ]
 
 
 def write_lua(case: Case, folder: Path, number: int) -> Path:

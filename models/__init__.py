@@ -10,8 +10,17 @@ from models.classifier_version import (
     TrainingExample,
     TrainingRun,
 )
-from models.comment import QUEUE_SCORE, ActorKind, Comment, CommentStatus, ModerationEvent
+from models.comment import (
+    QUEUE_SCORE,
+    SEARCH_INDEX,
+    ActorKind,
+    Comment,
+    CommentStatus,
+    ModerationEvent,
+    search_text,
+)
 from models.idempotency import IdempotencyKey
+from models.login import LoginFailure
 from models.site import ModerationMode, Moderator, PolicyDefaults, Site, moderator_sites
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -20,6 +29,7 @@ __all__ = [
     "INTEGER_MAX",
     "MIGRATIONS_DIR",
     "QUEUE_SCORE",
+    "SEARCH_INDEX",
     "ActorKind",
     "AkismetCheck",
     "AkismetVerdict",
@@ -29,6 +39,7 @@ __all__ = [
     "Comment",
     "CommentStatus",
     "IdempotencyKey",
+    "LoginFailure",
     "ModerationEvent",
     "ModerationMode",
     "Moderator",
@@ -37,5 +48,6 @@ __all__ = [
     "TrainingExample",
     "TrainingRun",
     "moderator_sites",
+    "search_text",
     "utcnow",
 ]

@@ -37,12 +37,14 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind the database, migrations, Celery and the key cache to this app."""
+    """Bind the database, migrations, Celery, the key cache and the web UI's extensions."""
     # Importing the tables registers them on the metadata before anything uses it.
     import models
     from service import database
     from service.api import auth
     from service.moderation import publisher
+    from service.web import presenting
+    from service.web import setup as web_setup
 
     db.init_app(app)
     database.init_app(app)  # after db.init_app: its teardown must run first
@@ -50,6 +52,8 @@ def register_extensions(app: Flask) -> None:
     celery_init_app(app)
     auth.init_app(app)
     publisher.init_app(app)
+    web_setup.init_app(app)
+    presenting.register(app)
 
 
 def register_url_converters(app: Flask) -> None:
@@ -60,14 +64,16 @@ def register_url_converters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount the HTTP API, the health checks and the metrics."""
+    """Mount the HTTP API, the health checks, the metrics and the moderators' web UI."""
     from service.api import bp as api_bp
     from service.api.health import bp as health_bp
     from service.api.metrics import bp as metrics_bp
+    from service.web import bp as web_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(metrics_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(web_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

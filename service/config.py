@@ -7,6 +7,7 @@ environment variables, then the mapping passed to `create_app`.
 import hashlib
 import os
 import re
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,16 @@ ENV_PREFIX = "MODERATO"
 class Config:
     """Defaults: the embedded set-up (SQLite and a file-system broker), no server needed."""
 
-    SECRET_KEY = None  # no sessions or cookies yet; API keys are the only credentials
+    # Signs the web UI's session cookie and CSRF tokens. Set MODERATO_SECRET_KEY in production
+    # (the same value in every web process); unset, one is made once and kept in the data
+    # directory (instance/secret_key), which serves `moderato serve` and one host's processes.
+    SECRET_KEY: str | None = None
+    SESSION_COOKIE_NAME = "moderato_session"
+    SESSION_COOKIE_SAMESITE = "Lax"  # (HttpOnly is Flask's default; Secure: WEB_COOKIE_SECURE)
+    # CSRF is checked by the web UI's blueprint only (service/web/errors.py): the JSON API is
+    # called with bearer keys, never cookies, so a forged cross-site request has no credential.
+    WTF_CSRF_CHECK_DEFAULT = False
+    WTF_CSRF_TIME_LIMIT = None  # a token is valid as long as its session
     # How long a process may use a key it resolved before looking it up again.
     KEY_CACHE_SECONDS = 10.0
     MAX_CONTENT_LENGTH = 64 * 1024  # the contract: bodies over 64 KiB get a 413
@@ -40,6 +50,16 @@ class Config:
     DATA_DIR: str | None = None
     DATABASE_URL: str | None = None
     BROKER_URL: str | None = None  # Redis, RabbitMQ, ...; REDIS_URL is the usual way to set it
+
+    # The moderator web UI (service/web)
+    # The session cookie's Secure flag: True or False, or None for "when the request is HTTPS".
+    WEB_COOKIE_SECURE: bool | None = None
+    WEB_DEFAULT_LOCALE = "it"  # when neither the moderator nor Accept-Language chooses
+    WEB_PAGE_SIZE = 50  # comments on a page of the queue
+    WEB_POLL_SECONDS = 5.0  # how often an open queue page asks for new and decided comments
+    WEB_LOGIN_MAX_FAILURES = 5  # failed logins per name (and address) within the window...
+    WEB_LOGIN_MAX_FAILURES_PER_ADDRESS = 20  # ...and per address, whatever the name
+    WEB_LOGIN_WINDOW_SECONDS = 15 * 60.0
 
     # Classification
     CLASSIFIER_BACKEND = "sklearn"  # "sklearn" (versions stored in the database), "keyword",
@@ -88,6 +108,10 @@ class Config:
     RETRAIN_HOLDOUT_FRACTION = 0.2  # the most recent labels that judge a candidate...
     RETRAIN_MIN_HOLDOUT = 10  # ...but never fewer than this
 
+    # Moderators' decisions
+    UNDO_WINDOW_SECONDS = 10.0  # a moderator may undo their last decision for this long
+    BULK_DECISION_LIMIT = 1000  # the most comments one bulk decision (by filter or list) decides
+
 
 def normalise_database_url(url: str) -> str:
     """Accept the `postgres://` and `postgresql://` forms that hosting platforms hand out."""
@@ -109,6 +133,8 @@ def finalise(config: dict[str, Any], instance_path: str) -> None:
     """Derive the settings that depend on others: database URI and the Celery mapping."""
     data_dir = Path(config["DATA_DIR"] or instance_path)
     config["DATA_DIR"] = str(data_dir)
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = stored_secret_key(data_dir)
     if "SQLALCHEMY_DATABASE_URI" not in config:
         url = config["DATABASE_URL"] or f"sqlite:///{data_dir / 'moderato.db'}"
         config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
@@ -134,6 +160,27 @@ def hash_metrics_token(config: dict[str, Any]) -> None:
     digest = config.get("METRICS_TOKEN_SHA256")
     if digest and not re.fullmatch(r"[0-9a-fA-F]{64}", str(digest)):
         raise ValueError("METRICS_TOKEN_SHA256 must be a SHA-256 in hex (64 characters)")
+
+
+def stored_secret_key(data_dir: Path) -> str:
+    """The data directory's secret key, made on first use (readable by its owner only).
+
+    Written to a temporary file and linked into place, so two processes starting at once end
+    up with the same key: the second link fails and that process reads the first one's key.
+    """
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        temporary = data_dir / f".secret_key.{os.getpid()}"
+        temporary.write_text(secrets.token_urlsafe(48))
+        temporary.chmod(0o600)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    return path.read_text().strip()
 
 
 def celery_settings(config: dict[str, Any], data_dir: Path) -> dict[str, Any]:

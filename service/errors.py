@@ -40,6 +40,12 @@ class InvalidTransition(Conflict):
     code, message = "invalid_transition", "The comment is already in that state."
 
 
+class UndoUnavailable(Conflict):
+    """The decision can no longer be undone (too late, or not the comment's last decision)."""
+
+    code, message = "undo_unavailable", "This decision can no longer be undone."
+
+
 class AlreadyExists(Conflict):
     code, message = "already_exists", "That name is taken."
 

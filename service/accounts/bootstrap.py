@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from models import Site
 from service.accounts.moderators import create_moderator
+from service.accounts.passwords import generate_password, set_password
 from service.accounts.sites import create_site
 from service.extensions import db
 
@@ -22,6 +23,7 @@ class DemoCredentials:
     akismet_key: str
     moderator_name: str
     moderator_token: str
+    moderator_password: str  # for the web UI at /moderate/
 
 
 def create_demo_if_empty() -> DemoCredentials | None:
@@ -30,7 +32,9 @@ def create_demo_if_empty() -> DemoCredentials | None:
         return None
     new_site = create_site(DEMO_SITE_NAME)
     new_moderator = create_moderator(DEMO_MODERATOR, [new_site.site.slug])
+    password = generate_password()
+    set_password(DEMO_MODERATOR, password)
     return DemoCredentials(
         new_site.site.slug, new_site.api_key, new_site.akismet_key, DEMO_MODERATOR,
-        new_moderator.token,
+        new_moderator.token, password,
     )  # fmt: skip

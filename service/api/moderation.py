@@ -1,18 +1,30 @@
-"""Endpoints for moderators: the review queue, decisions and the audit trail."""
+"""Endpoints for moderators: the review queue, decisions (one, undo, reverse, bulk), the
+audit trail and the thread."""
 
 from flask import Blueprint, Response
 
 from service.api.auth import current_moderator, current_principal, require
+from service.api.moderation_schemas import (
+    DECISION_ACTIONS,
+    bulk_decision_schema,
+    bulk_result_schema,
+    reversal_schema,
+    status_counts_schema,
+)
 from service.api.requests import expected_version, json_body, query_args
-from service.api.responses import comment_response, page_response
+from service.api.responses import MODERATOR_PAGE, comment_response, page_response
 from service.api.schemas import (
     decision_schema,
     events_schema,
     load_or_raise,
     queue_args_schema,
+    queue_filter_args_schema,
     rejection_schema,
 )
+from service.moderation import bulk, threads, undo
 from service.moderation import queue as moderation
+from service.moderation.bulk import Target
+from service.moderation.filters import QueueFilter
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
@@ -25,6 +37,15 @@ def list_queue() -> dict:
     args = load_or_raise(queue_args_schema, query_args())
     page = moderation.list_queue(current_moderator(), **args)
     return page_response(page, principal)
+
+
+@bp.get("/queue/counts")
+@require(moderator=True)
+def count_queue() -> dict:
+    """How many comments match the queue's filters, per status."""
+    args = load_or_raise(queue_filter_args_schema, query_args())
+    counts = moderation.count_queue(current_moderator(), QueueFilter(status=None, **args))
+    return status_counts_schema.dump(counts)
 
 
 @bp.post("/comments/<id:comment_id>/approve")
@@ -56,6 +77,66 @@ def reject_comment(comment_id: int) -> tuple[Response, int]:
         expected_version=expected_version(comment_id),
     )
     return comment_response(comment, principal)
+
+
+@bp.post("/comments/<id:comment_id>/undo")
+@require(moderator=True)
+def undo_decision(comment_id: int) -> tuple[Response, int]:
+    """Undo the caller's last decision on a comment (within 10 s); If-Match names it."""
+    principal = current_principal()
+    args = load_or_raise(decision_schema, json_body(required=False))
+    comment = undo.undo_decision(
+        comment_id,
+        current_moderator(),
+        note=args["note"],
+        expected_version=expected_version(comment_id),
+    )
+    return comment_response(comment, principal)
+
+
+@bp.post("/comments/<id:comment_id>/reverse")
+@require(moderator=True)
+def reverse_decision(comment_id: int) -> tuple[Response, int]:
+    """Approve a rejected comment, or reject an approved one."""
+    principal = current_principal()
+    args = load_or_raise(reversal_schema, json_body(required=False))
+    comment = undo.reverse_decision(
+        comment_id,
+        current_moderator(),
+        reason=args["reason"],
+        note=args["note"],
+        expected_version=expected_version(comment_id),
+    )
+    return comment_response(comment, principal)
+
+
+@bp.post("/bulk")
+@require(moderator=True)
+def bulk_decide() -> dict:
+    """Approve or reject listed comments (each with the version seen) or every match of a
+    filter; reports how many were decided and how many had changed (conflicts)."""
+    args = load_or_raise(bulk_decision_schema, json_body())
+    to_status = DECISION_ACTIONS[args["action"]]
+    decision = {"to_status": to_status, "reason": args["reason"], "note": args["note"]}
+    if "items" in args:
+        targets = [Target(item["id"], item["version"]) for item in args["items"]]
+        result = bulk.bulk_decide(current_moderator(), targets, **decision)
+    else:
+        queue_filter = QueueFilter(**args["filter"])
+        result = bulk.bulk_decide_matching(current_moderator(), queue_filter, **decision)
+    return bulk_result_schema.dump(result)
+
+
+@bp.get("/comments/<id:comment_id>/thread")
+@require(moderator=True)
+def get_thread(comment_id: int) -> dict:
+    """The comment with its parent and its replies."""
+    thread = threads.get_thread(comment_id, current_moderator())
+    return {
+        "comment": MODERATOR_PAGE.dump(thread.comment),
+        "parent": MODERATOR_PAGE.dump(thread.parent) if thread.parent is not None else None,
+        "replies": MODERATOR_PAGE.dump_many(thread.replies),
+    }
 
 
 @bp.get("/comments/<id:comment_id>/history")

@@ -4,7 +4,7 @@ kind of caller may see."""
 import re
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from models import INTEGER_MAX, CommentStatus
 
@@ -110,6 +110,13 @@ class RejectionSchema(DecisionSchema):
     reason = CleanString(required=True, validate=validate.OneOf(REJECT_REASONS))
 
 
+def score_field() -> fields.Float:
+    """An optional spam score bound, 0 to 1."""
+    return fields.Float(
+        load_default=None, allow_nan=False, validate=validate.Range(min=0.0, max=1.0)
+    )
+
+
 class PageArgsSchema(Schema):
     """Cursor pagination arguments."""
 
@@ -128,14 +135,36 @@ class ArticlePageArgsSchema(PageArgsSchema):
     article_id = CleanString(required=True, validate=validate.Length(min=1, max=255))
 
 
-class QueueArgsSchema(PageArgsSchema):
-    """Filters of the moderation queue."""
+class QueueFilterArgsSchema(Schema):
+    """The review queue's filters, as the listing, the counts and bulk decisions take them."""
+
+    class Meta:
+        unknown = EXCLUDE  # query strings carry cache-busters and tracking params; ignore them
+
+    article_id = CleanString(load_default=None, validate=validate.Length(max=255))
+    site = CleanString(load_default=None, validate=validate.Length(max=80))
+    classifier_version = CleanString(load_default=None, validate=validate.Length(max=64))
+    min_score = score_field()
+    max_score = score_field()
+    search = CleanString(data_key="q", load_default=None, validate=validate.Length(max=200))
+
+    @validates_schema
+    def check_score_range(self, data: dict[str, Any], **_: Any) -> None:
+        """A score range must not be empty."""
+        low, high = data.get("min_score"), data.get("max_score")
+        if low is not None and high is not None and low > high:
+            raise ValidationError("Must not be above max_score.", "min_score")
+
+
+class QueueArgsSchema(PageArgsSchema, QueueFilterArgsSchema):
+    """Filters, order and page of the moderation queue."""
+
+    class Meta:
+        unknown = EXCLUDE
 
     status = CleanString(
         load_default=CommentStatus.PENDING, validate=validate.OneOf(CommentStatus.ALL)
     )
-    article_id = CleanString(load_default=None, validate=validate.Length(max=255))
-    site = CleanString(load_default=None, validate=validate.Length(max=80))
     order = CleanString(load_default="oldest", validate=validate.OneOf(QUEUE_ORDERS))
 
 
@@ -194,6 +223,7 @@ decision_schema = DecisionSchema()
 rejection_schema = RejectionSchema()
 article_page_args_schema = ArticlePageArgsSchema()
 queue_args_schema = QueueArgsSchema()
+queue_filter_args_schema = QueueFilterArgsSchema()
 comment_schema = CommentSchema()
 comments_schema = CommentSchema(many=True)
 moderator_comment_schema = ModeratorCommentSchema()

@@ -4,7 +4,7 @@ import click
 from flask.cli import with_appcontext
 
 from models import ModerationMode, PolicyDefaults, Site
-from service.accounts import moderators, sites
+from service.accounts import moderators, passwords, sites
 from service.errors import DomainError
 
 
@@ -121,3 +121,16 @@ def create_moderator(name: str, site_slugs: tuple[str, ...]) -> None:
     click.echo(f"moderator: {new.moderator.name} (sites: {', '.join(site_slugs)})")
     click.echo(f"token: {new.token}")
     click.echo("Store the token now: only its hash is kept.")
+
+
+@moderators_group.command("set-password")
+@click.argument("name")
+@click.password_option(help="Prompted for (twice) when not given.")
+@with_appcontext
+def set_password(name: str, password: str) -> None:
+    """Set the password a moderator logs in to the web UI with (stored as an argon2 hash)."""
+    try:
+        passwords.set_password(name, password)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Password set for {name}.")

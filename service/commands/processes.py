@@ -60,6 +60,10 @@ def print_demo(demo: bootstrap.DemoCredentials, host: str, port: int) -> None:
     click.echo(
         f"  curl -s {base}/moderation/queue -H 'Authorization: Bearer {demo.moderator_token}'\n"
     )
+    click.echo(
+        f"Moderator web UI: http://{host}:{port}/moderate/ "
+        f"(name: {demo.moderator_name}, password: {demo.moderator_password})\n"
+    )
 
 
 def print_metrics(config: dict, host: str, port: int) -> None:

@@ -56,6 +56,7 @@ NEW_COMMENT_DEFAULTS: dict[str, Any] = {
 }  # fmt: skip
 INSERT_COMMENT = insert(COMMENTS).returning(COMMENTS.c.id)
 RESCORED = "rescored"  # the audit reason of a new score that leaves the status as it was
+UNDO = "undo"  # the audit reason of an undone decision (service/moderation/undo.py)
 # The batch UPDATE is not kept in SQLAlchemy's compiled cache: it has a shape of its own for
 # every batch size (a CASE per column), each cached one held about 1 MB, and a worker deciding
 # batches of varied sizes grew by 125 MB and more.
@@ -181,6 +182,34 @@ def transition(changes: Sequence[Change]) -> list[Applied]:
     if applied:  # counted once committed: a rolled-back decision was never made
         after_commit(decision_metrics.recorder(applied))
     return applied
+
+
+@dataclass(frozen=True)
+class PastDecision:
+    """Who had decided a comment, and why and when, before the decision being undone.
+
+    All None when nobody had (the comment was still `queued`).
+    """
+
+    kind: str | None = None
+    actor_id: int | None = None
+    name: str | None = None
+    reason: str | None = None
+    at: datetime | None = None
+
+
+def restore(change: Change, past: PastDecision) -> list[Applied]:
+    """Undo: move a comment back to `change.to_status` with the decision it had then (who, why
+    and when), audited as `change` (the moderator who undoes, with reason UNDO)."""
+    values: dict[str, Any] = {
+        "status": change.to_status,
+        "decision_reason": past.reason,
+        "decided_by_kind": past.kind,
+        "decided_by_id": past.actor_id,
+        "decided_by": past.name,
+        "decided_at": past.at,
+    }
+    return write([change], values)
 
 
 def rescore(changes: Sequence[Change]) -> list[Applied]:

@@ -1,4 +1,11 @@
-"""What moderators do: read the queue, approve, reject, read the audit trail."""
+"""What moderators do: read the queue, approve, reject, read the audit trail.
+
+Deciding a comment into the status it already has is a confirmation: a moderator saying that
+the classifier (or a colleague) got it right. It is audited like any decision (an event whose
+`from_status` equals its `to_status`, by a moderator) and the comment then counts as decided by
+that moderator, which makes it one of the site's labels for retraining
+(service/learning/corpus.py reads comments decided by a moderator).
+"""
 
 import logging
 from types import SimpleNamespace
@@ -8,9 +15,11 @@ from sqlalchemy import select
 
 from models import Comment, CommentStatus, ModerationEvent
 from service.accounts.auth import ModeratorRef
-from service.errors import CommentNotFound, Forbidden, InvalidTransition, StaleVersion
+from service.errors import CommentNotFound, StaleVersion
 from service.extensions import db
 from service.moderation import gate
+from service.moderation.counts import StatusCounts, count_by_status
+from service.moderation.filters import QueueFilter, select_matching
 from service.moderation.intake import get_comment
 from service.moderation.listing import paginate_merged
 from service.pagination import Page
@@ -27,22 +36,37 @@ def list_queue(
     cursor: str | None,
     article_id: str | None = None,
     site: str | None = None,
+    classifier_version: str | None = None,
+    min_score: float | None = None,
+    max_score: float | None = None,
+    search: str | None = None,
 ) -> Page:
     """Comments of the moderator's sites in one status, filtered and paginated."""
-    site_ids = moderator.site_ids
-    if site is not None:
-        matching = {s.id for s in moderator.sites if s.slug == site}
-        if not matching:
-            raise Forbidden(f"You do not moderate a site with slug {site!r}.")
-        site_ids = matching
-    # One query per site, merged: each is an ordered walk of an index (see listing.py).
-    queries = []
-    for site_id in sorted(site_ids):
-        query = select(Comment).where(Comment.site_id == site_id, Comment.status == status)
-        if article_id is not None:
-            query = query.where(Comment.article_id == article_id)
-        queries.append(query)
-    return paginate_merged(queries, order, limit, cursor)
+    queue_filter = QueueFilter(
+        status=status, site=site, article_id=article_id, classifier_version=classifier_version,
+        min_score=min_score, max_score=max_score, search=search,
+    )  # fmt: skip
+    return list_filtered(moderator, queue_filter, order=order, limit=limit, cursor=cursor)
+
+
+def list_filtered(
+    moderator: ModeratorRef,
+    queue_filter: QueueFilter,
+    *,
+    order: str = "oldest",
+    limit: int = 50,
+    cursor: str | None = None,
+) -> Page:
+    """A page of the comments matching `queue_filter` in the moderator's sites.
+
+    One query per site, merged: each is an ordered walk of an index (see listing.py).
+    """
+    return paginate_merged(select_matching(moderator, queue_filter), order, limit, cursor)
+
+
+def count_queue(moderator: ModeratorRef, queue_filter: QueueFilter) -> StatusCounts:
+    """Comments matching `queue_filter` per status (its status ignored), each capped."""
+    return count_by_status(moderator, queue_filter)
 
 
 def approve_comment(
@@ -80,25 +104,23 @@ def record_decision(
     note: str | None,
     expected_version: int | None,
 ) -> Any:
-    """Apply a human decision under a row lock, through the gate, and commit.
+    """Apply a human decision (or a confirmation) under a row lock, through the gate, and
+    commit.
 
     Returns the comment as this decision left it, even if another moderator changes it a
     moment after the commit: the answer (and its ETag) describes this decision's version.
     The lock serialises this with a concurrent classifier result; the classifier only
     writes comments that are still `queued`, so the human decision stands.
     """
-    comment = db.session.scalar(
-        select(Comment).where(Comment.id == comment_id).with_for_update(of=Comment)
-    )
-    if comment is None or comment.site_id not in moderator.site_ids:
-        db.session.rollback()
-        raise CommentNotFound()
-    if expected_version is not None and comment.version != expected_version:
-        db.session.rollback()
-        raise StaleVersion()
-    if comment.status == to_status:
-        db.session.rollback()
-        raise InvalidTransition(f"The comment is already {to_status}.")
+    comment = lock_comment(comment_id, moderator, expected_version)
+    return commit_decision(comment, moderator, to_status, reason, note)
+
+
+def commit_decision(
+    comment: Comment, moderator: ModeratorRef, to_status: str, reason: str | None, note: str | None
+) -> Any:
+    """Decide a comment this transaction has locked (`lock_comment`), commit, and return it as
+    the decision left it."""
     change = gate.Change(
         comment.id, comment.status, to_status, reason,
         gate.Actor.moderator(moderator.id, moderator.name),
@@ -110,10 +132,26 @@ def record_decision(
     db.session.commit()  # another moderator's next decision with its ETag
 
     logger.info(
-        "Moderator %s set comment %s to %s", moderator.name, decided.id, to_status,
+        "Moderator %s %s comment %s as %s", moderator.name,
+        "confirmed" if change.from_status == to_status else "decided", decided.id, to_status,
         extra={"comment_id": decided.id},
     )  # fmt: skip
     return decided
+
+
+def lock_comment(comment_id: int, moderator: ModeratorRef, expected_version: int | None) -> Comment:
+    """The comment, locked for this transaction; CommentNotFound outside the moderator's sites
+    and StaleVersion when `expected_version` is not its version (both roll back)."""
+    comment = db.session.scalar(
+        select(Comment).where(Comment.id == comment_id).with_for_update(of=Comment)
+    )
+    if comment is None or comment.site_id not in moderator.site_ids:
+        db.session.rollback()
+        raise CommentNotFound()
+    if expected_version is not None and comment.version != expected_version:
+        db.session.rollback()
+        raise StaleVersion()
+    return comment
 
 
 def snapshot(comment: Comment) -> Any:

@@ -82,13 +82,23 @@ def test_405_wrong_method(client: FlaskClient) -> None:
 def test_409_invalid_transition(client: FlaskClient) -> None:
     site = create_site()
     alice = create_moderator(site.site)
-    comment = create_comment(site.site, status=CommentStatus.REJECTED)
+    comment = create_comment(site.site, status=CommentStatus.PENDING)
     response = client.post(
-        f"/api/v1/moderation/comments/{comment.id}/reject",
+        f"/api/v1/moderation/comments/{comment.id}/reverse",
         json={"reason": "spam"},
         headers=bearer(alice.token),
     )
     assert_error(response, 409, "invalid_transition")
+
+
+def test_409_undo_unavailable(client: FlaskClient) -> None:
+    site = create_site()
+    alice = create_moderator(site.site)
+    comment = create_comment(site.site, status=CommentStatus.PENDING)
+    response = client.post(
+        f"/api/v1/moderation/comments/{comment.id}/undo", headers=bearer(alice.token)
+    )
+    assert_error(response, 409, "undo_unavailable")
 
 
 def test_412_stale_if_match(client: FlaskClient) -> None:

@@ -189,15 +189,34 @@ def test_reject_requires_a_reason_and_records_it(client: FlaskClient) -> None:
     assert (event["reason"], event["note"], event["to_status"]) == ("abuse", "insults", "rejected")
 
 
-def test_deciding_twice_the_same_way_is_a_conflict(client: FlaskClient) -> None:
+def test_approving_an_approved_comment_is_a_recorded_confirmation(client: FlaskClient) -> None:
     site = create_site()
-    alice = create_moderator(site.site)
-    comment = create_comment(site.site, status=CommentStatus.APPROVED)
-    response = client.post(
-        f"/api/v1/moderation/comments/{comment.id}/approve", headers=bearer(alice.token)
+    alice = create_moderator(site.site, name="alice")
+    comment = create_comment(
+        site.site,
+        status=CommentStatus.APPROVED,
+        decided_by="classifier",
+        decided_by_kind="classifier",
     )
-    assert response.status_code == 409
-    assert response.get_json()["error"]["code"] == "invalid_transition"
+    response = client.post(
+        f"/api/v1/moderation/comments/{comment.id}/approve",
+        json={"note": "looks fine"},
+        headers=bearer(alice.token) | {"If-Match": f'"{comment.id}-1"'},
+    )
+    assert response.status_code == 200
+    assert (response.get_json()["decided_by"], response.headers["ETag"]) == (
+        "alice",
+        f'"{comment.id}-2"',
+    )
+    [event] = client.get(
+        f"/api/v1/moderation/comments/{comment.id}/history", headers=bearer(alice.token)
+    ).get_json()["items"]
+    assert (event["from_status"], event["to_status"], event["actor"], event["note"]) == (
+        "approved",
+        "approved",
+        "alice",
+        "looks fine",
+    )
 
 
 def test_a_stale_if_match_gets_412_and_a_fresh_one_succeeds(client: FlaskClient) -> None:

@@ -106,6 +106,11 @@ def test_serve_on_an_empty_folder_prints_demo_keys_and_decides_comments(tmp_path
         with urllib.request.urlopen(check, form, timeout=10) as answer:  # noqa: S310 - loopback
             assert answer.read() == b"false"
             assert answer.headers["X-akismet-guid"]
+        # The printed web login works: the queue shows the comment the classifier held or not.
+        password = re.search(r"password: ([\w-]+)", log).group(1)  # type: ignore[union-attr]
+        queue_page = web_sign_in(f"http://127.0.0.1:{port}", "demo-moderator", password)
+        assert "demo-moderator" in queue_page
+        assert "<h1>" in queue_page
     finally:
         server.stop()
 
@@ -121,6 +126,17 @@ def assert_one_scrape_shows_the_web_and_the_worker(log: str, port: int, outcome:
     assert scraped(text, "moderato_comments_accepted_total", site=site) == 1  # the web process
     labels = {"site": site, "actor_kind": "classifier", "outcome": outcome}
     assert scraped(text, "moderato_decisions_total", **labels) == 1  # the worker process
+
+
+def web_sign_in(base: str, name: str, password: str) -> str:
+    """Sign in through the web UI's form, as a browser would; the queue page it lands on."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    with opener.open(f"{base}/moderate/login", timeout=10) as page:
+        csrf = re.search(r'name="csrf-token" content="([^"]+)"', page.read().decode())[1]  # type: ignore[index]
+    form = urllib.parse.urlencode({"name": name, "password": password, "csrf_token": csrf})
+    with opener.open(f"{base}/moderate/login", form.encode(), timeout=10) as landed:
+        assert landed.url == f"{base}/moderate/"
+        return str(landed.read().decode())
 
 
 def test_one_ctrl_c_to_the_process_group_stops_serve_and_its_worker(

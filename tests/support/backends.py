@@ -15,6 +15,7 @@ from models import (
     ClassifierVersion,
     Comment,
     IdempotencyKey,
+    LoginFailure,
     ModerationEvent,
     Moderator,
     Site,
@@ -102,6 +103,7 @@ def clean_database() -> None:
     db.session.rollback()
     db.session.execute(delete(IdempotencyKey))
     db.session.execute(delete(AkismetCheck))
+    db.session.execute(delete(LoginFailure))
     db.session.execute(delete(ModerationEvent))
     db.session.execute(delete(Comment))
     db.session.execute(delete(moderator_sites))

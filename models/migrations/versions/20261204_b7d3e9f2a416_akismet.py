@@ -1,7 +1,7 @@
 """akismet keys, the discard opt-in and akismet checks
 
 Revision ID: b7d3e9f2a416
-Revises: 8e4b2d6c1a57
+Revises: f4a8c2e61d93
 Create Date: 2026-12-04 09:00:00
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = 'b7d3e9f2a416'
-down_revision = '8e4b2d6c1a57'
+down_revision = 'f4a8c2e61d93'  # after the web UI's migrations (linearised at merge)
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,20 @@
+"""Endpoint for moderators: the dashboard's figures, for one site or all of theirs."""
+
+from flask import Blueprint
+
+from service.api.auth import current_moderator, require
+from service.api.moderation_schemas import dashboard_args_schema, dashboard_schema
+from service.api.requests import query_args
+from service.api.schemas import load_or_raise
+from service.moderation import stats
+
+bp = Blueprint("dashboard", __name__, url_prefix="/moderation/dashboard")
+
+
+@bp.get("")
+@require(moderator=True)
+def get_dashboard() -> dict:
+    """Queue size, oldest pending comment, decisions by source, spam rate and the classifier's
+    accuracy as moderators see it, per day."""
+    args = load_or_raise(dashboard_args_schema, query_args())
+    return dashboard_schema.dump(stats.get_dashboard(current_moderator(), **args))

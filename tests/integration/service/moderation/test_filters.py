@@ -1,0 +1,172 @@
+"""The review queue's filters and counts, on PostgreSQL and SQLite."""
+
+import pytest
+from flask import Flask
+from sqlalchemy import select, text
+
+from models import Comment, CommentStatus
+from service.accounts.auth import moderator_ref
+from service.errors import Forbidden
+from service.extensions import db
+from service.moderation import queue
+from service.moderation.counts import count_by_status
+from service.moderation.filters import QueueFilter, matches_text
+from tests.support.factories import create_comment, create_moderator, create_site
+
+
+def listed(moderator, **filters) -> list[int]:  # type: ignore[no-untyped-def]
+    page = queue.list_filtered(moderator, QueueFilter(**filters), limit=100)
+    return [row.id for row in page.items]
+
+
+def test_filters_by_classifier_version_and_score_range(app: Flask) -> None:
+    site = create_site().site
+    alice = moderator_ref(create_moderator(site).moderator)
+    low = create_comment(site, status="pending", spam_score=0.3, classifier_version="v1")
+    high = create_comment(site, status="pending", spam_score=0.8, classifier_version="v2")
+    create_comment(site, status="pending")  # not scored: outside any score range
+    assert listed(alice, classifier_version="v2") == [high.id]
+    assert listed(alice, min_score=0.5) == [high.id]
+    assert listed(alice, max_score=0.5) == [low.id]
+    assert listed(alice, min_score=0.3, max_score=0.8) == [low.id, high.id]
+
+
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [
+        ("CICLABILE", "body"),
+        ("giulia", "name"),
+        ("rossi@example", "email"),
+        ("93.44.12", "ip"),
+    ],
+)
+def test_text_search_looks_in_body_author_name_email_and_ip(
+    app: Flask, search: str, expected: str
+) -> None:
+    site = create_site().site
+    alice = moderator_ref(create_moderator(site).moderator)
+    comments = {
+        "body": create_comment(site, status="pending", body="Una pista ciclabile, finalmente"),
+        "name": create_comment(site, status="pending", author_name="Giulia"),
+        "email": create_comment(site, status="pending", author_email="g.rossi@example.it"),
+        "ip": create_comment(site, status="pending", author_ip="93.44.12.7"),
+    }
+    assert listed(alice, search=search) == [comments[expected].id]
+
+
+def test_a_whole_address_is_looked_up_exactly_in_the_authors_email_and_ip(app: Flask) -> None:
+    site = create_site().site
+    alice = moderator_ref(create_moderator(site).moderator)
+    by_email = create_comment(site, status="pending", author_email="g.rossi@example.it")
+    by_ip = create_comment(site, status="pending", author_ip="10.0.0.1")
+    create_comment(site, status="pending", author_email="ag.rossi@example.it")
+    create_comment(site, status="pending", author_ip="10.0.0.10")
+    assert listed(alice, search="g.rossi@example.it") == [by_email.id]
+    assert listed(alice, search="10.0.0.1") == [by_ip.id]
+    assert len(listed(alice, search="10.0.0.")) == 2  # a partial address: a substring search
+
+
+def test_text_search_takes_wildcards_literally(app: Flask) -> None:
+    site = create_site().site
+    alice = moderator_ref(create_moderator(site).moderator)
+    percent = create_comment(site, status="pending", body="sconto del 50% oggi")
+    create_comment(site, status="pending", body="sconto del 50 euro oggi")
+    assert listed(alice, search="50%") == [percent.id]
+    assert listed(alice, search="_") == []
+
+
+def test_filters_never_reach_another_moderators_sites(app: Flask) -> None:
+    mine, theirs = create_site().site, create_site().site
+    alice = moderator_ref(create_moderator(mine).moderator)
+    create_comment(theirs, status="pending", body="ciclabile")
+    assert listed(alice, search="ciclabile") == []
+    assert count_by_status(alice, QueueFilter(search="ciclabile")).counts["pending"] == 0
+    with pytest.raises(Forbidden):
+        count_by_status(alice, QueueFilter(site=theirs.slug))
+
+
+def test_counts_per_status_follow_the_filter_and_stop_at_the_cap(app: Flask) -> None:
+    site_a, site_b = create_site().site, create_site().site
+    bob = moderator_ref(create_moderator([site_a, site_b]).moderator)
+    for site in (site_a, site_b):
+        create_comment(site, status="pending", body="ciclabile")
+        create_comment(site, status="approved", body="ciclabile")
+    create_comment(site_a, status="rejected", body="altro")
+    counts = count_by_status(bob, QueueFilter(search="ciclabile"))
+    assert counts.counts == {"queued": 0, "pending": 2, "approved": 2, "rejected": 0}
+    assert (counts.cap, count_by_status(bob, QueueFilter()).cap) == (1_000, 10_000)
+    capped = count_by_status(bob, QueueFilter(status=None), cap=3)
+    assert capped.counts["pending"] == 2
+    assert capped.counts["approved"] == 2
+    assert not capped.is_capped("approved")
+    assert count_by_status(bob, QueueFilter(), cap=1).is_capped("pending")
+
+
+def test_search_counts_read_the_newest_comments_and_all_of_them_for_a_rare_term(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.moderation import counts
+
+    monkeypatch.setattr(counts, "SEARCH_WINDOW", 3)
+    site = create_site().site
+    alice = moderator_ref(create_moderator(site).moderator)
+    create_comment(site, status="approved", body="ciclabile, la prima")  # older than the window
+    for _ in range(3):
+        create_comment(site, status="approved", body="altro")
+    for body in ("ciclabile", "ciclabile", "altro", "ciclabile", "altro"):
+        create_comment(site, status="pending", body=body)
+    create_comment(site, status="rejected", body="ciclabile")
+
+    found = count_by_status(alice, QueueFilter(search="ciclabile"), cap=10)
+
+    assert found.counts["approved"] == 1  # none in the window: counted over all of them
+    assert not found.is_capped("approved")
+    assert found.counts["pending"] == 1  # one in the newest three: at least one
+    assert found.is_capped("pending")
+    assert (found.counts["rejected"], found.is_capped("rejected")) == (1, False)  # all seen
+    assert count_by_status(alice, QueueFilter(search="ciclabile"), cap=1).counts["pending"] == 1
+
+
+def test_approving_an_approved_comment_is_a_recorded_confirmation(app: Flask) -> None:
+    site = create_site().site
+    alice = moderator_ref(create_moderator(site).moderator)
+    comment = create_comment(
+        site, status=CommentStatus.APPROVED, decided_by="classifier", decided_by_kind="classifier"
+    )
+    confirmed = queue.approve_comment(comment.id, alice, note="fine", expected_version=1)
+    assert (confirmed.status, confirmed.version, confirmed.decided_by_kind) == (
+        "approved",
+        2,
+        "moderator",
+    )
+    [event] = queue.get_history(comment.id, alice)
+    assert (event.from_status, event.to_status, event.actor_id, event.note) == (
+        "approved",
+        "approved",
+        alice.id,
+        "fine",
+    )
+
+
+def test_a_confirmed_comment_is_a_label_for_the_sites_classifier(app: Flask) -> None:
+    from service.learning import corpus  # the worker's side: what retraining reads
+
+    site = create_site().site
+    alice = moderator_ref(create_moderator(site).moderator)
+    spam = create_comment(
+        site, body="soldi facili", status=CommentStatus.REJECTED, decided_by_kind="classifier"
+    )
+    assert corpus.count_site_labels(site.id) == 0
+    queue.reject_comment(spam.id, alice, reason="spam")
+    labels = corpus.get_site_labels(site.id)
+    assert (labels.texts, labels.labels) == (["soldi facili"], [1])
+
+
+def test_the_search_expression_is_served_by_the_trigram_index(pg_app: Flask) -> None:
+    site = create_site().site
+    create_comment(site, body="Una pista ciclabile")
+    db.session.execute(text("SET LOCAL enable_seqscan = off"))
+    query = select(Comment.id).where(matches_text("ciclabile"))
+    sql = query.compile(db.engine, compile_kwargs={"literal_binds": True})
+    plan = db.session.execute(text(f"EXPLAIN {sql}")).scalars()
+    assert "ix_comments_search_trgm" in "\n".join(plan)

@@ -88,7 +88,7 @@ def test_the_detail_page_shows_the_whole_story_and_decides_all_of_an_authors_com
     ).click()
 
     expect(page.locator(".flash")).to_have_text("2 decisi, 0 in conflitto.")
-    expect(page.locator(".detail .status").first).to_contain_text("Rifiutati")
+    expect(page.locator(".detail .status").first).to_contain_text("Rifiutato")
     expect(page.locator("table.history tbody tr")).to_have_count(2)
 
 
@@ -106,7 +106,7 @@ def test_reverse_then_undo_from_the_detail_page(context: BrowserContext, base_ur
     page.get_by_role("button", name="Annulla la mia ultima decisione").click()
 
     expect(page.locator(".flash")).to_have_text("Decisione annullata.")
-    expect(page.locator(".detail .status").first).to_contain_text("Approvati")
+    expect(page.locator(".detail .status").first).to_contain_text("Approvato")
     expect(page.locator("table.history tbody tr")).to_have_count(3)
     expect(page.get_by_role("button", name="Conferma: non è spam")).to_be_visible()
 

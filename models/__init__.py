@@ -12,6 +12,7 @@ from models.classifier_version import (
 from models.comment import QUEUE_SCORE, ActorKind, Comment, CommentStatus, ModerationEvent
 from models.idempotency import IdempotencyKey
 from models.site import ModerationMode, Moderator, PolicyDefaults, Site, moderator_sites
+from models.webhook import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -25,6 +26,7 @@ __all__ = [
     "ClassifierVersion",
     "Comment",
     "CommentStatus",
+    "DeliveryStatus",
     "IdempotencyKey",
     "ModerationEvent",
     "ModerationMode",
@@ -33,6 +35,9 @@ __all__ = [
     "Site",
     "TrainingExample",
     "TrainingRun",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "moderator_sites",
     "utcnow",
 ]

@@ -37,12 +37,13 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind the database, migrations, Celery and the key cache to this app."""
+    """Bind the database, migrations, Celery and the per-process caches to this app."""
     # Importing the tables registers them on the metadata before anything uses it.
     import models
     from service import database
     from service.api import auth
     from service.moderation import publisher
+    from service.webhooks import subscriptions
 
     db.init_app(app)
     database.init_app(app)  # after db.init_app: its teardown must run first
@@ -50,6 +51,7 @@ def register_extensions(app: Flask) -> None:
     celery_init_app(app)
     auth.init_app(app)
     publisher.init_app(app)
+    subscriptions.init_app(app)
 
 
 def register_url_converters(app: Flask) -> None:

@@ -23,6 +23,7 @@ COMMANDS = {
     "rescore": "service.commands.classifier:rescore",
     "thresholds": "service.commands.classifier:thresholds_group",
     "corpus": "service.commands.classifier:corpus_group",
+    "webhooks": "service.commands.webhooks:webhooks_group",
     "serve": "service.commands.processes:serve",
     "web": "service.commands.processes:web",
     "worker": "service.commands.processes:worker",
@@ -46,6 +47,6 @@ class LazyFlaskGroup(FlaskGroup):
 main = LazyFlaskGroup(
     create_app=create_app,
     help="Moderato: comment moderation service. Processes: serve (development), web, worker "
-    "and beat (production). Set-up: db upgrade, sites, moderators. Classifier: train, "
+    "and beat (production). Set-up: db upgrade, sites, moderators, webhooks. Classifier: train, "
     "classifier, evaluate, rescore, thresholds, corpus.",
 )

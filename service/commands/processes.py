@@ -10,6 +10,7 @@ from flask_migrate import upgrade
 
 from service.accounts import bootstrap
 from service.learning import training
+from service.names import Queues
 from service.processes import WORKER_ENVIRONMENT, beat_command, web_command, worker_command
 from service.serving.supervised import serve_with_worker
 
@@ -68,12 +69,32 @@ def web(host: str, port: int, workers: int) -> None:
     help="prefork: a main process and --concurrency pool processes; solo: one process.",
 )
 @click.option("--loglevel", default="INFO", show_default=True)
+# Production runs webhook deliveries in workers of their own, so that slow receivers never
+# hold up classification: `--queues moderation,maintenance` and `--queues webhooks`.
+@click.option(
+    "--queues",
+    callback=lambda _ctx, _param, value: parse_queues(value),
+    help=f"Comma-separated, among {','.join(Queues.all())}; default: all of them.",
+)
 @with_appcontext
-def worker(concurrency: int | None, pool: str, loglevel: str) -> None:
-    """Run a Celery worker on every Moderato queue (production)."""
+def worker(concurrency: int | None, pool: str, loglevel: str, queues: list[str] | None) -> None:
+    """Run a Celery worker on Moderato's queues (production)."""
     os.environ.update(WORKER_ENVIRONMENT)  # a SIGTERM's shutdown is bounded; see there
-    command = worker_command(current_app, concurrency=concurrency, pool=pool, loglevel=loglevel)
+    command = worker_command(
+        current_app, concurrency=concurrency, pool=pool, loglevel=loglevel, queues=queues
+    )
     exec_command(command)
+
+
+def parse_queues(value: str | None) -> list[str] | None:
+    """The queue names of `--queues`, each one Moderato declares."""
+    if value is None:
+        return None
+    queues = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = [name for name in queues if name not in Queues.all()]
+    if unknown or not queues:
+        raise click.BadParameter(f"choose among {', '.join(Queues.all())}")
+    return queues
 
 
 @click.command("beat")

@@ -58,17 +58,16 @@ class WebhookDelivery(Base):
     __table_args__ = (
         # The delivery task's claim: an endpoint's due deliveries, oldest first...
         Index("ix_webhook_deliveries_endpoint_status", "endpoint_id", "status", "id"),
-        # ...each behind any earlier pending delivery of the same comment.
-        Index("ix_webhook_deliveries_endpoint_comment", "endpoint_id", "comment_id", "id"),
+        # ...each behind any earlier pending delivery of the same comment (and the comment's
+        # ON DELETE CASCADE: comment_id comes first).
+        Index("ix_webhook_deliveries_comment_endpoint", "comment_id", "endpoint_id", "id"),
         # The sweep: deliveries due whose message was lost.
         Index("ix_webhook_deliveries_status_next_attempt", "status", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     endpoint_id: Mapped[int] = mapped_column(ForeignKey("webhook_endpoints.id", ondelete="CASCADE"))
-    comment_id: Mapped[int] = mapped_column(
-        ForeignKey("comments.id", ondelete="CASCADE"), index=True
-    )
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
     event: Mapped[str] = mapped_column(String(40))
     message_id: Mapped[str] = mapped_column(String(64))
     payload: Mapped[str] = mapped_column(Text)

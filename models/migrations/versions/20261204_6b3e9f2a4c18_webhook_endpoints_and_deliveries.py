@@ -49,8 +49,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_deliveries'))
     )
     with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_webhook_deliveries_comment_id'), ['comment_id'], unique=False)
-        batch_op.create_index('ix_webhook_deliveries_endpoint_comment', ['endpoint_id', 'comment_id', 'id'], unique=False)
+        batch_op.create_index('ix_webhook_deliveries_comment_endpoint', ['comment_id', 'endpoint_id', 'id'], unique=False)
         batch_op.create_index('ix_webhook_deliveries_endpoint_status', ['endpoint_id', 'status', 'id'], unique=False)
         batch_op.create_index('ix_webhook_deliveries_status_next_attempt', ['status', 'next_attempt_at'], unique=False)
 
@@ -60,8 +59,7 @@ def downgrade():
     with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
         batch_op.drop_index('ix_webhook_deliveries_status_next_attempt')
         batch_op.drop_index('ix_webhook_deliveries_endpoint_status')
-        batch_op.drop_index('ix_webhook_deliveries_endpoint_comment')
-        batch_op.drop_index(batch_op.f('ix_webhook_deliveries_comment_id'))
+        batch_op.drop_index('ix_webhook_deliveries_comment_endpoint')
 
     op.drop_table('webhook_deliveries')
     with op.batch_alter_table('webhook_endpoints', schema=None) as batch_op:

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from sqlalchemy import select, update
-from standardwebhooks import Webhook
+from standardwebhooks import Webhook, WebhookVerificationError
 
 from models import CommentStatus, DeliveryStatus, WebhookDelivery, WebhookEvent, utcnow
 from service.extensions import db
@@ -63,7 +63,8 @@ def test_a_delivery_carries_a_signature_the_standard_library_verifies(
     assert request.headers["Content-Type"] == "application/json"
     assert (row.status, row.attempts, row.last_status_code) == (DeliveryStatus.DELIVERED, 1, 200)
     assert run.delivered == [row.id]
-    with pytest.raises(Exception, match="signature"):  # another secret does not verify it
+    # Another secret does not verify it.
+    with pytest.raises(WebhookVerificationError, match="signature"):
         Webhook(create_endpoint(site).secret).verify(request.body, request.headers)
 
 

@@ -68,6 +68,9 @@ class Config:
     WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
     WEBHOOK_CONNECT_TIMEOUT_SECONDS = 3.0
     WEBHOOK_TIMEOUT_SECONDS = 10.0  # one attempt, connecting and waiting for the answer
+    # https receivers are checked against the system's trusted CAs, or this PEM bundle's (a
+    # private CA, tests).
+    WEBHOOK_CA_CERTS: str | None = None
     # Attempts per delivery, then it is `failed`. The back-off starts at WEBHOOK_RETRY_SECONDS
     # and doubles: 11 attempts at 90 s span about 25.6 hours.
     WEBHOOK_MAX_ATTEMPTS = 11

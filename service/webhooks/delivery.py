@@ -24,7 +24,7 @@ from sqlalchemy.orm import aliased
 
 from models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, utcnow
 from service.extensions import db
-from service.webhooks.sender import Limits, Message, Outcome, send
+from service.webhooks.sender import Limits, Message, Outcome, longest_attempt, send
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +81,7 @@ def deliver_due(endpoint_id: int) -> DeliveryRun:
         allow_private=flag(config["WEBHOOK_ALLOW_PRIVATE_ADDRESSES"]),
         connect_timeout=float(config["WEBHOOK_CONNECT_TIMEOUT_SECONDS"]),
         timeout=float(config["WEBHOOK_TIMEOUT_SECONDS"]),
+        ca_certs=config["WEBHOOK_CA_CERTS"] or None,
     )
     run = DeliveryRun()
     for _ in range(int(config["WEBHOOK_BATCH_SIZE"])):
@@ -97,7 +98,7 @@ def deliver_due(endpoint_id: int) -> DeliveryRun:
 
 def lease_seconds(limits: Limits) -> float:
     """Longer than any attempt can take, so a live attempt's lease never runs out."""
-    return limits.connect_timeout + limits.timeout + LEASE_MARGIN_SECONDS
+    return longest_attempt(limits) + LEASE_MARGIN_SECONDS
 
 
 def claim_next(endpoint_id: int, lease: float) -> Claimed | None:

@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 USER_AGENT = "Moderato-Webhooks/1"
 MAX_ANSWER_BYTES = 1024  # read (and drop) at most this much of a receiver's answer
 DEFAULT_PORTS = {"http": 80, "https": 443}
+MAX_ADDRESSES = 3  # a host's checked addresses tried in turn while connecting fails
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Limits:
     allow_private: bool
     connect_timeout: float
     timeout: float
+    ca_certs: str | None = None  # a PEM bundle instead of the system's trusted CAs
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,11 @@ class Outcome:
     def ok(self) -> bool:
         """A 2xx answer: delivered."""
         return self.status_code is not None and 200 <= self.status_code < 300
+
+
+def longest_attempt(limits: Limits) -> float:
+    """The longest an attempt can take: every address failing to connect, then the answer."""
+    return MAX_ADDRESSES * limits.connect_timeout + limits.timeout
 
 
 def signed_headers(message: Message, now: datetime | None = None) -> dict[str, str]:
@@ -105,15 +112,29 @@ def failed(code: str, message: Message, error: Exception) -> Outcome:
 
 
 def post(message: Message, limits: Limits) -> Outcome:
-    """POST the signed body to the first checked address of the URL's host."""
+    """POST the signed body to the checked addresses of the URL's host, the next one only if
+    connecting to the previous one failed (an IPv6 address on a host without IPv6)."""
     url = urllib3.util.parse_url(message.url)
     scheme, host = url.scheme or "", url.host or ""
     if scheme not in DEFAULT_PORTS or not host:
         raise LocationParseError(message.url)
     port = url.port or DEFAULT_PORTS[scheme]
-    address = destination(host, port, allow_private=limits.allow_private)[0]
+    *others, last = destination(host, port, allow_private=limits.allow_private)[:MAX_ADDRESSES]
+    for address in others:
+        try:
+            return post_to(str(address), port, url, message, limits)
+        except (ConnectTimeoutError, NewConnectionError):
+            continue
+    return post_to(str(last), port, url, message, limits)
+
+
+def post_to(
+    address: str, port: int, url: urllib3.util.Url, message: Message, limits: Limits
+) -> Outcome:
+    """POST the signed body to one address, naming the URL's host."""
+    scheme, host = url.scheme or "", url.host or ""
     headers = {**signed_headers(message), "Host": host_header(url)}
-    with connection_pool(scheme, str(address), port, host, limits) as pool:
+    with connection_pool(scheme, address, port, host, limits) as pool:
         response = pool.urlopen(
             "POST", url.request_uri, body=message.body.encode(), headers=headers,
             redirect=False, retries=False, preload_content=False, assert_same_host=False,
@@ -143,5 +164,6 @@ def connection_pool(
         return urllib3.HTTPSConnectionPool(
             address, port, timeout=timeout, retries=False, maxsize=1,
             server_hostname=name, assert_hostname=name, cert_reqs="CERT_REQUIRED",
+            ca_certs=limits.ca_certs,
         )  # fmt: skip
     return urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1)

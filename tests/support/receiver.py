@@ -1,5 +1,6 @@
 """A real local HTTP server that receives webhooks: records each request, answers as told."""
 
+import ssl
 import sys
 import threading
 import time
@@ -8,6 +9,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+import trustme
 
 
 @dataclass(frozen=True)
@@ -39,10 +42,11 @@ class Receiver:
         self.in_flight = 0
         self.max_in_flight = 0
         self.port = 0
+        self.scheme, self.host = "http", "127.0.0.1"
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/hooks"
+        return f"{self.scheme}://{self.host}:{self.port}/hooks"
 
     def answer_next(self, *answers: Answer) -> None:
         with self.lock:
@@ -96,12 +100,18 @@ class QuietServer(ThreadingHTTPServer):
 
 
 @contextmanager
-def running_receiver() -> Iterator[Receiver]:
-    """A receiver on a free loopback port, in a thread, for the duration of the block."""
+def running_receiver(certificate: trustme.LeafCert | None = None) -> Iterator[Receiver]:
+    """A receiver on a free loopback port, in a thread, for the duration of the block; with
+    a `certificate`, over TLS as https://localhost:PORT."""
     receiver = Receiver()
     server = QuietServer(("127.0.0.1", 0), handler_for(receiver))
     server.daemon_threads = True
     receiver.port = server.server_address[1]
+    if certificate is not None:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        certificate.configure_cert(context)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        receiver.scheme, receiver.host = "https", "localhost"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -2,10 +2,14 @@
 where they must not go."""
 
 import json
+import socket
 import threading
 from datetime import timedelta
+from functools import partial
+from pathlib import Path
 
 import pytest
+import trustme
 from flask import Flask
 from sqlalchemy import select, update
 from standardwebhooks import Webhook, WebhookVerificationError
@@ -13,11 +17,12 @@ from standardwebhooks import Webhook, WebhookVerificationError
 from models import CommentStatus, DeliveryStatus, WebhookDelivery, WebhookEvent, utcnow
 from service.extensions import db
 from service.moderation import gate
+from service.webhooks import addresses, sender
 from service.webhooks.deliveries import list_deliveries, redeliver
 from service.webhooks.delivery import deliver_due
 from tests.integration.service.webhooks.conftest import Broker
 from tests.support.factories import create_comment, create_endpoint, create_site
-from tests.support.receiver import Answer, Receiver
+from tests.support.receiver import Answer, Receiver, running_receiver
 
 QUEUED, PENDING, APPROVED = CommentStatus.QUEUED, CommentStatus.PENDING, CommentStatus.APPROVED
 DECIDED = WebhookEvent.COMMENT_DECIDED
@@ -268,3 +273,76 @@ def test_two_workers_at_once_still_deliver_a_comment_s_events_one_after_the_othe
         thread.join(timeout=30)
     assert statuses_received(receiver) == [PENDING, APPROVED, PENDING, APPROVED]
     assert receiver.max_in_flight == 1  # never two of one comment's events at once
+
+
+@pytest.fixture(scope="module")
+def certificate_authority() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.mark.usefixtures("allow_loopback", "broker")
+def test_https_is_checked_against_the_url_s_host_name_while_connecting_to_a_checked_address(
+    app: Flask,
+    certificate_authority: trustme.CA,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bundle = tmp_path / "ca.pem"
+    certificate_authority.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setitem(app.config, "WEBHOOK_CA_CERTS", str(bundle))
+    site = create_site().site
+    with running_receiver(certificate_authority.issue_cert("localhost")) as receiver:
+        endpoint = create_endpoint(site, url=receiver.url, events=(DECIDED,)).endpoint
+        decide(create_comment(site).id, QUEUED, APPROVED, gate.CLASSIFIER)
+        deliver_due(endpoint.id)
+    [request] = receiver.requests
+    assert request.headers["Host"] == f"localhost:{receiver.port}"
+    assert [r.status for r in delivery_rows()] == [DeliveryStatus.DELIVERED]
+
+
+@pytest.mark.usefixtures("allow_loopback", "broker")
+@pytest.mark.parametrize("trusted", [True, False])
+def test_a_certificate_for_another_name_or_from_an_untrusted_ca_is_a_failed_attempt(
+    app: Flask,
+    certificate_authority: trustme.CA,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    trusted: bool,
+) -> None:
+    if trusted:  # trusted CA, but the certificate names another host
+        bundle = tmp_path / "ca.pem"
+        certificate_authority.cert_pem.write_to_path(str(bundle))
+        monkeypatch.setitem(app.config, "WEBHOOK_CA_CERTS", str(bundle))
+        certificate = certificate_authority.issue_cert("hooks.example.com")
+    else:  # the right name, from a CA the system does not trust
+        certificate = certificate_authority.issue_cert("localhost")
+    site = create_site().site
+    with running_receiver(certificate) as receiver:
+        endpoint = create_endpoint(site, url=receiver.url, events=(DECIDED,)).endpoint
+        decide(create_comment(site).id, QUEUED, APPROVED, gate.CLASSIFIER)
+        deliver_due(endpoint.id)
+    assert receiver.requests == []
+    [row] = delivery_rows()
+    assert (row.status, row.last_error) == (DeliveryStatus.PENDING, "tls_failed")
+
+
+@pytest.mark.usefixtures("allow_loopback", "broker")
+def test_when_connecting_to_one_address_fails_the_next_checked_one_is_tried(
+    app: Flask, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def resolve(host: str, port: int, **_: object) -> list[tuple]:
+        # DNS is the boundary: the name has two addresses, and nothing listens on the first.
+        return [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port))
+            for a in ("127.0.0.2", "127.0.0.1")
+        ]
+
+    monkeypatch.setattr(sender, "destination", partial(addresses.destination, resolver=resolve))
+    site = create_site().site
+    url = receiver.url.replace("127.0.0.1", "hooks.example.com")
+    endpoint = create_endpoint(site, url=url, events=(DECIDED,)).endpoint
+    decide(create_comment(site).id, QUEUED, APPROVED, gate.CLASSIFIER)
+    deliver_due(endpoint.id)
+    [request] = receiver.requests
+    assert request.headers["Host"] == f"hooks.example.com:{receiver.port}"
+    assert [r.status for r in delivery_rows()] == [DeliveryStatus.DELIVERED]

@@ -103,6 +103,9 @@ def send(message: Message, limits: Limits) -> Outcome:
         return failed("tls_failed", message, error)
     except (HTTPError, LocationParseError, OSError) as error:
         return failed("connection_failed", message, error)
+    except Exception:  # deliberately broad: the attempt must end in a recorded outcome
+        logger.exception("Webhook attempt to %s failed unexpectedly", message.url)
+        return Outcome(error="internal_error")
 
 
 def failed(code: str, message: Message, error: Exception) -> Outcome:

@@ -18,7 +18,7 @@ from service.webhooks import dispatch
 from tests.conftest import use_app
 from tests.integration.workers.conftest import worker_settings
 from tests.support import backends
-from tests.support.backends import REDIS_WORKER_DB, dispose_app, redis_url
+from tests.support.backends import REDIS_WORKER_DB, redis_url
 from tests.support.factories import (
     bearer,
     comment_payload,
@@ -53,7 +53,11 @@ def worker_app(tmp_path_factory: pytest.TempPathFactory, trained_default: str) -
         **settings,
     )  # fmt: skip
     yield app
-    dispose_app(app)
+    with app.app_context():
+        db.engine.dispose()
+    # Not dispose_app: kombu keeps one broker connection pool per URL, shared by every app, and
+    # closing it here would break the modules that use this broker after this one
+    # (test_worker_batches, test_worker_process); the last of them closes it.
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,14 @@ from flask import Flask
 from sqlalchemy import select, update
 from standardwebhooks import Webhook, WebhookVerificationError
 
-from models import CommentStatus, DeliveryStatus, WebhookDelivery, WebhookEvent, utcnow
+from models import (
+    CommentStatus,
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+    utcnow,
+)
 from service.extensions import db
 from service.moderation import gate
 from service.webhooks import addresses, sender
@@ -346,3 +353,21 @@ def test_when_connecting_to_one_address_fails_the_next_checked_one_is_tried(
     [request] = receiver.requests
     assert request.headers["Host"] == f"hooks.example.com:{receiver.port}"
     assert [r.status for r in delivery_rows()] == [DeliveryStatus.DELIVERED]
+
+
+@pytest.mark.usefixtures("allow_loopback", "broker")
+def test_an_attempt_that_breaks_unexpectedly_is_recorded_and_retried_like_any_other(
+    app: Flask, receiver: Receiver
+) -> None:
+    site = create_site().site
+    endpoint = create_endpoint(site, url=receiver.url, events=(DECIDED,)).endpoint
+    db.session.execute(
+        update(WebhookEndpoint).where(WebhookEndpoint.id == endpoint.id).values(secret="whsec_")
+    )  # a secret nothing can sign with (validation never lets one in)
+    decide(create_comment(site).id, QUEUED, APPROVED, gate.CLASSIFIER)
+    deliver_due(endpoint.id)
+    assert receiver.requests == []
+    [row] = delivery_rows()
+    assert (row.status, row.attempts, row.last_error) == (
+        DeliveryStatus.PENDING, 1, "internal_error",
+    )  # fmt: skip

@@ -82,6 +82,8 @@ class Config:
     WEBHOOK_SUBSCRIPTIONS_CACHE_SECONDS = 5.0
     WEBHOOK_SWEEP_INTERVAL_SECONDS = 10.0  # beat sends due retries and lost deliveries
     WEBHOOK_SWEEP_AFTER_SECONDS = 30.0  # a new delivery still unsent after this was lost
+    WEBHOOK_RETENTION_DAYS = 30.0  # delivered and failed deliveries are kept this long
+    WEBHOOK_PURGE_INTERVAL_SECONDS = 3600.0  # how often beat deletes older ones
 
     # Learning from moderators
     RETRAIN_INTERVAL_SECONDS = 6 * 3600  # how often beat looks for sites to retrain
@@ -158,6 +160,10 @@ def celery_settings(config: dict[str, Any], data_dir: Path) -> dict[str, Any]:
                 "task": TaskNames.SWEEP_WEBHOOK_DELIVERIES,
                 "schedule": float(config["WEBHOOK_SWEEP_INTERVAL_SECONDS"]),
                 "options": {"expires": float(config["WEBHOOK_SWEEP_INTERVAL_SECONDS"])},
+            },
+            "purge-webhook-deliveries": {
+                "task": TaskNames.PURGE_WEBHOOK_DELIVERIES,
+                "schedule": float(config["WEBHOOK_PURGE_INTERVAL_SECONDS"]),
             },
             "retrain-site-classifiers": {
                 "task": TaskNames.RETRAIN_SITE_CLASSIFIERS,

@@ -29,6 +29,7 @@ class TaskNames:
     RETRAIN_SITE_CLASSIFIERS = "maintenance.retrain_site_classifiers"
     RETRAIN_SITE_CLASSIFIER = "maintenance.retrain_site_classifier"
     SWEEP_WEBHOOK_DELIVERIES = "maintenance.sweep_webhook_deliveries"
+    PURGE_WEBHOOK_DELIVERIES = "maintenance.purge_webhook_deliveries"
     DELIVER_WEBHOOKS = "webhooks.deliver_webhooks"
 
     @classmethod

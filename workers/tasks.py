@@ -11,7 +11,7 @@ from service.learning import retraining
 from service.learning.classifiers import get_classifiers
 from service.moderation import classify, idempotency, sweep
 from service.names import TaskNames
-from service.webhooks import delivery, dispatch
+from service.webhooks import deliveries, delivery, dispatch
 from service.webhooks import sweep as webhook_sweep
 from workers.batching import ClassificationBatches
 
@@ -54,6 +54,12 @@ def deliver_webhooks(endpoint_id: int) -> None:
 def sweep_webhook_deliveries() -> None:
     """Send due webhook retries and deliveries whose message was lost (run by beat)."""
     webhook_sweep.sweep_deliveries()
+
+
+@shared_task(name=TaskNames.PURGE_WEBHOOK_DELIVERIES, ignore_result=True)
+def purge_webhook_deliveries() -> None:
+    """Delete finished webhook deliveries past WEBHOOK_RETENTION_DAYS (run by beat)."""
+    deliveries.purge_old_deliveries()
 
 
 @shared_task(name=TaskNames.PURGE_IDEMPOTENCY_KEYS, ignore_result=True)

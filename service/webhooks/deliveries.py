@@ -1,9 +1,11 @@
-"""Reading an endpoint's deliveries, and sending one again."""
+"""Reading an endpoint's deliveries, sending one again, and purging old ones."""
 
 import logging
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import delete, select
 
 from models import DeliveryStatus, WebhookDelivery, utcnow
 from service.errors import NotFound
@@ -86,3 +88,23 @@ def redeliver(
         extra={"delivery_id": again.id},
     )  # fmt: skip
     return again
+
+
+def purge_old_deliveries() -> int:
+    """Delete delivered and failed deliveries whose last attempt is older than
+    WEBHOOK_RETENTION_DAYS; returns how many. Pending ones are never purged."""
+    days = float(current_app.config["WEBHOOK_RETENTION_DAYS"])
+    cutoff = utcnow() - timedelta(days=days)
+    # A finished delivery's next_attempt_at is its last attempt's lease: the (status,
+    # next_attempt_at) index serves this without one of its own on the time of the attempt.
+    result = db.session.execute(
+        delete(WebhookDelivery).where(
+            WebhookDelivery.status.in_([DeliveryStatus.DELIVERED, DeliveryStatus.FAILED]),
+            WebhookDelivery.next_attempt_at < cutoff,
+        )
+    )
+    db.session.commit()
+    purged = int(result.rowcount)  # type: ignore[attr-defined]
+    if purged:
+        logger.info("Purged %d webhook deliveries older than %s days", purged, days)
+    return purged

@@ -62,11 +62,13 @@ def register_url_converters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount the HTTP API and the health checks."""
+    """Mount the HTTP API, the health checks and the metrics."""
     from service.api import bp as api_bp
     from service.api.health import bp as health_bp
+    from service.api.metrics import bp as metrics_bp
 
     app.register_blueprint(health_bp)
+    app.register_blueprint(metrics_bp)
     app.register_blueprint(api_bp)
 
 

@@ -5,13 +5,14 @@ pattern), so that `create_app()`, which every web process calls, never pays for 
 imports: training and evaluation pull in scikit-learn, SciPy and matplotlib.
 """
 
+import atexit
 from importlib import import_module
 from typing import Any
 
 import click
 from flask.cli import FlaskGroup
 
-from service import create_app
+from service import create_app, metrics_dir
 
 # name -> "module:attribute" of the click command or group
 COMMANDS = {
@@ -50,3 +51,14 @@ main = LazyFlaskGroup(
     "and beat (production). Set-up: db upgrade, sites, moderators, webhooks. Classifier: train, "
     "classifier, evaluate, rescore, thresholds, corpus.",
 )
+
+
+def console() -> None:
+    """The `moderato` console script: `main`, in prometheus_client's multiprocess mode.
+
+    The folder is set before `main` builds the app (which imports prometheus_client), so that
+    `serve`'s own web server and its worker share their metrics; `web` and `worker` hand it to
+    the gunicorn or Celery process they become. See service/metrics_dir.py.
+    """
+    atexit.register(metrics_dir.remove_if_owned, metrics_dir.use_multiprocess_mode())
+    main()

@@ -4,7 +4,9 @@ Precedence, lowest first: `Config` defaults, `DATABASE_URL`/`REDIS_URL`, `MODERA
 environment variables, then the mapping passed to `create_app`.
 """
 
+import hashlib
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +87,17 @@ class Config:
     WEBHOOK_RETENTION_DAYS = 30.0  # delivered and failed deliveries are kept this long
     WEBHOOK_PURGE_INTERVAL_SECONDS = 3600.0  # how often beat deletes older ones
 
+    # Metrics (README, "Metrics"). `/metrics` and a worker's metrics port answer only a scraper
+    # sending `Authorization: Bearer <token>`; with no token set they are off. Set the token
+    # (it is hashed at start-up and only the hash is kept) or its SHA-256 in hex.
+    METRICS_TOKEN: str | None = None
+    METRICS_TOKEN_SHA256: str | None = None
+    METRICS_TOKEN_MIN_LENGTH = 16
+    # A worker serves its own metrics (its processes' and nothing else) on this port, so that a
+    # worker on a machine without the web process can be scraped; None: not served.
+    WORKER_METRICS_PORT: int | None = None
+    WORKER_METRICS_HOST = "0.0.0.0"  # noqa: S104 - a scrape comes from another machine
+
     # Learning from moderators
     RETRAIN_INTERVAL_SECONDS = 6 * 3600  # how often beat looks for sites to retrain
     RETRAIN_MIN_LABELS = 50  # a site needs this many moderator decisions to get its own
@@ -119,6 +132,24 @@ def finalise(config: dict[str, Any], instance_path: str) -> None:
         # SQLite: the web process and the worker write to one file; wait for locks, don't fail.
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
     config.setdefault("CELERY", celery_settings(config, data_dir))
+    hash_metrics_token(config)
+
+
+def hash_metrics_token(config: dict[str, Any]) -> None:
+    """Keep the metrics token as its SHA-256 only. A token too short to resist guessing is a
+    configuration error: better a server that does not start than one anyone can scrape."""
+    token = config.get("METRICS_TOKEN")
+    config["METRICS_TOKEN"] = None
+    if token not in (None, ""):
+        token = str(token)  # from_prefixed_env reads an all-digit token as a number
+        if len(token) < int(config["METRICS_TOKEN_MIN_LENGTH"]):
+            raise ValueError(
+                f"METRICS_TOKEN must be at least {config['METRICS_TOKEN_MIN_LENGTH']} characters"
+            )
+        config["METRICS_TOKEN_SHA256"] = hashlib.sha256(token.encode()).hexdigest()
+    digest = config.get("METRICS_TOKEN_SHA256")
+    if digest and not re.fullmatch(r"[0-9a-fA-F]{64}", str(digest)):
+        raise ValueError("METRICS_TOKEN_SHA256 must be a SHA-256 in hex (64 characters)")
 
 
 def celery_settings(config: dict[str, Any], data_dir: Path) -> dict[str, Any]:

@@ -53,6 +53,8 @@ def web_command(host: str, port: int, workers: int) -> list[str]:
     return [
         sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
         "--worker-class", "service.serving.gunicorn_workers.JsonErrorSyncWorker",
+        # Hooks that give the worker processes one metrics folder (service/metrics_dir.py).
+        "--config", "python:service.serving.gunicorn_config",
         # No control socket: gunicorn's default path is per user, so two servers on one host
         # would share it; nothing here uses gunicornc.
         "--no-control-socket",

@@ -22,6 +22,8 @@ from celery_batches import Batches, SimpleRequest
 from celery_batches.trace import apply_batches_task
 from flask import Flask
 
+from service import metrics
+
 logger = logging.getLogger(__name__)
 
 
@@ -60,6 +62,8 @@ class ClassificationBatches(Batches):
         """
         batch = list(requests)
         arguments = ([SimpleRequest.from_request(r) for r in batch],)
+        comments = sum(len(r.args[0]) for r in arguments[0])
+        metrics.CLASSIFICATION_BATCH_SIZE.labels(task=self.name).observe(comments)
 
         def on_return(_result: object) -> None:
             for request in batch:
@@ -76,6 +80,8 @@ class ClassificationBatches(Batches):
                 error,
                 "requeued" if lost else "dropped (the sweep sends the comments again)",
             )
+            counter = metrics.TASK_RETRIES if lost else metrics.TASK_FAILURES
+            counter.labels(task=self.name).inc(len(batch))
             for request in batch:
                 request.reject(requeue=lost)
 

@@ -1,16 +1,27 @@
 """Worker entry point: `celery -A workers.celery_app worker` (and `beat`)."""
 
-from celery.signals import worker_process_init
+import atexit
 
-import workers.tasks  # noqa: F401 - registers the tasks on the app
-from service import create_app
-from service.extensions import db
-from service.heartbeats import heartbeat_step
-from workers.batching import RestartBatchTimers
+from service import metrics_dir
+
+# Before anything imports prometheus_client (the imports below do): the worker's pool
+# processes then share their metrics through files; see service/metrics_dir.py.
+METRICS_DIR = metrics_dir.use_multiprocess_mode()
+atexit.register(metrics_dir.remove_if_owned, METRICS_DIR)  # pool processes never run atexit
+
+from celery.signals import worker_process_init  # noqa: E402
+
+import workers.tasks  # noqa: E402, F401 - registers the tasks on the app
+from service import create_app  # noqa: E402
+from service.extensions import db  # noqa: E402
+from service.heartbeats import heartbeat_step  # noqa: E402
+from workers.batching import RestartBatchTimers  # noqa: E402
+from workers.metrics import metrics_server_step  # noqa: E402
 
 flask_app = create_app()
 celery_app = flask_app.extensions["celery"]
 celery_app.steps["worker"].add(heartbeat_step(flask_app.config))
+celery_app.steps["worker"].add(metrics_server_step(flask_app.config))
 celery_app.steps["consumer"].add(RestartBatchTimers)
 
 

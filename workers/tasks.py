@@ -6,6 +6,7 @@ from celery import shared_task
 from celery_batches import SimpleRequest
 from flask import current_app
 
+from service import metrics
 from service.extensions import db
 from service.learning import retraining
 from service.learning.classifiers import get_classifiers
@@ -127,6 +128,7 @@ def retry_or_hold(request: SimpleRequest, error: Exception) -> None:
             extra={"comment_ids": comment_ids},
         )
         classify.give_up_on(comment_ids, reason="classification_failed")
+        metrics.TASK_FAILURES.labels(task=TaskNames.CLASSIFY_COMMENTS).inc()
         return
     delay = min(float(config["CLASSIFY_RETRY_SECONDS"]) * 2**attempt, RETRY_BACKOFF_CAP_SECONDS)
     logger.warning(
@@ -142,3 +144,5 @@ def retry_or_hold(request: SimpleRequest, error: Exception) -> None:
     classify_comments.apply_async(
         args=[comment_ids], kwargs={"attempt": attempt + 1}, countdown=delay
     )
+    # Retried by hand (a batch task cannot `self.retry` one message), so counted here.
+    metrics.TASK_RETRIES.labels(task=TaskNames.CLASSIFY_COMMENTS).inc()

@@ -1,7 +1,8 @@
 """Endpoints for sites: submit comments and read them back."""
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, g, request
 
+from service import metrics
 from service.api.auth import current_principal, current_site, require
 from service.api.headers import idempotency_key
 from service.api.requests import json_body, query_args
@@ -10,6 +11,18 @@ from service.api.schemas import article_page_args_schema, comment_create_schema,
 from service.moderation import intake
 
 bp = Blueprint("comments", __name__)
+CREATE_COMMENT = "api.comments.create_comment"
+
+
+@bp.after_request
+def count_refused_comments(response: Response) -> Response:
+    """Count a refused submission by site and error code (after error handlers run too)."""
+    if request.endpoint == CREATE_COMMENT and response.status_code >= 400:
+        principal = g.get("principal")
+        site = principal.site.slug if principal is not None and principal.site else ""
+        reason = g.get("error_code", "http_error")
+        metrics.COMMENTS_REFUSED.labels(site=site, reason=reason).inc()
+    return response
 
 
 @bp.post("/comments")

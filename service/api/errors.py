@@ -7,7 +7,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify, request
+from flask import Flask, Response, current_app, g, jsonify, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -53,6 +53,7 @@ class NotJson(RequestError):
 # those the WSGI servers answer before the app runs (service/serving).
 HTTP_CODES = {
     400: "bad_request",
+    401: "unauthorized",  # a server layer's own refusal (a worker's metrics port)
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
@@ -92,7 +93,9 @@ def status_of(error: DomainError) -> int:
 def error_response(
     status: int, code: str, message: str, fields: dict[str, Any] | None = None
 ) -> tuple[Response, int]:
-    """Render the error shape every client sees."""
+    """Render the error shape every client sees (its code is kept on `g.error_code`, for
+    the metrics of refused comments)."""
+    g.error_code = code
     return jsonify(error_document(code, message, fields)), status
 
 

@@ -1,13 +1,16 @@
 """`moderato serve|web|worker|beat`: run the processes."""
 
 import os
+import secrets
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
+from service import exposition, metrics_dir
 from service.accounts import bootstrap
 from service.learning import training
 from service.names import Queues
@@ -28,6 +31,7 @@ def serve(host: str, port: int, concurrency: int) -> None:
     click.echo(f"classifier: {training.ensure_default_classifier(progress=True)}")
     if demo is not None:
         print_demo(demo, host, port)
+    print_metrics(app.config, host, port)
     command = worker_command(app, concurrency=concurrency, beat=True)
     sys.exit(serve_with_worker(app, host, port, command))
 
@@ -46,6 +50,17 @@ def print_demo(demo: bootstrap.DemoCredentials, host: str, port: int) -> None:
     click.echo(
         f"  curl -s {base}/moderation/queue -H 'Authorization: Bearer {demo.moderator_token}'\n"
     )
+
+
+def print_metrics(config: dict, host: str, port: int) -> None:
+    """Say how to scrape; without a configured METRICS_TOKEN, make one for this run."""
+    url = f"http://{host}:{port}/metrics"
+    if config["METRICS_TOKEN_SHA256"]:
+        click.echo(f"Metrics: {url} with 'Authorization: Bearer <METRICS_TOKEN>'\n")
+        return
+    token = "mt_" + secrets.token_urlsafe(24)
+    config["METRICS_TOKEN_SHA256"] = exposition.hash_token(token)
+    click.echo(f"Metrics (this run's token): curl -s {url} -H 'Authorization: Bearer {token}'\n")
 
 
 @click.command("web")
@@ -69,6 +84,11 @@ def web(host: str, port: int, workers: int) -> None:
     help="prefork: a main process and --concurrency pool processes; solo: one process.",
 )
 @click.option("--loglevel", default="INFO", show_default=True)
+@click.option(
+    "--metrics-port",
+    type=int,
+    help="Serve this worker's metrics on this port (default: WORKER_METRICS_PORT, else none).",
+)
 # Production runs webhook deliveries in workers of their own, so that slow receivers never
 # hold up classification: `--queues moderation,maintenance` and `--queues webhooks`.
 @click.option(
@@ -77,9 +97,19 @@ def web(host: str, port: int, workers: int) -> None:
     help=f"Comma-separated, among {','.join(Queues.all())}; default: all of them.",
 )
 @with_appcontext
-def worker(concurrency: int | None, pool: str, loglevel: str, queues: list[str] | None) -> None:
+def worker(
+    concurrency: int | None,
+    pool: str,
+    loglevel: str,
+    metrics_port: int | None,
+    queues: list[str] | None,
+) -> None:
     """Run a Celery worker on Moderato's queues (production)."""
     os.environ.update(WORKER_ENVIRONMENT)  # a SIGTERM's shutdown is bounded; see there
+    if metrics_port is not None:
+        os.environ["MODERATO_WORKER_METRICS_PORT"] = str(metrics_port)
+    if os.environ.get(metrics_dir.ENV):  # a new run: no counts of an earlier one
+        metrics_dir.empty(Path(os.environ[metrics_dir.ENV]))
     command = worker_command(
         current_app, concurrency=concurrency, pool=pool, loglevel=loglevel, queues=queues
     )

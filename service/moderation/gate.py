@@ -6,10 +6,10 @@ and commits). Each change is a compare-and-set on the status the caller saw (and
 moderator holding an ETag, the version), so a change that lost a race matches nothing and is
 simply not applied.
 
-Work that must wait for the commit (enqueueing the classification, sending webhooks, later
-metrics) is registered with `after_commit`: a task sent from inside an open transaction could
-run before its row exists (warehouse's `addAfterCommitHook` does the same with SQLAlchemy
-session events).
+Work that must wait for the commit (enqueueing the classification, the decision metrics,
+sending webhooks) is registered with `after_commit`: a task sent from inside an open
+transaction could run before its row exists (warehouse's `addAfterCommitHook` does the same
+with SQLAlchemy session events).
 
 Webhooks: a batch whose comments belong to sites with endpoints also writes their deliveries
 (the outbox, service/webhooks/outbox.py) in the same transaction, in one INSERT, and has them
@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 
 from models import ActorKind, Comment, CommentStatus, ModerationEvent, utcnow
 from service.extensions import db
+from service.moderation import decision_metrics
 from service.moderation.decide import Scored
 from service.moderation.publisher import publish_new
 from service.webhooks import dispatch as webhook_dispatch
@@ -110,6 +111,7 @@ class Applied:
     spam_score: float | None
     classifier_version: str | None
     site_id: int
+    created_at: datetime
     article_id: str
 
 
@@ -150,7 +152,10 @@ def transition(changes: Sequence[Change]) -> list[Applied]:
         "decided_by": per_row(changes, "decided_by", lambda c: c.actor.name),
         "decided_at": utcnow(),
     }
-    return write(changes, values)
+    applied = write(changes, values)
+    if applied:  # counted once committed: a rolled-back decision was never made
+        after_commit(decision_metrics.recorder(applied))
+    return applied
 
 
 def rescore(changes: Sequence[Change]) -> list[Applied]:
@@ -177,7 +182,8 @@ def write(changes: Sequence[Change], values: dict[str, Any]) -> list[Applied]:
         .values(values)
         .returning(
             COMMENTS.c.id, COMMENTS.c.version, COMMENTS.c.spam_score,
-            COMMENTS.c.classifier_version, COMMENTS.c.site_id, COMMENTS.c.article_id,
+            COMMENTS.c.classifier_version, COMMENTS.c.site_id, COMMENTS.c.created_at,
+            COMMENTS.c.article_id,
         )
     )  # fmt: skip
     applied = [
@@ -187,6 +193,7 @@ def write(changes: Sequence[Change], values: dict[str, Any]) -> list[Applied]:
             row.spam_score,
             row.classifier_version,
             row.site_id,
+            row.created_at,
             row.article_id,
         )  # fmt: skip
         for row in db.session.execute(statement, execution_options=UNCACHED)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from models import Comment, CommentStatus
+from service import metrics
 from service.accounts.auth import SiteRef
 from service.errors import CommentNotFound, IdempotencyKeyInUse, InvalidInput
 from service.extensions import db
@@ -89,6 +90,7 @@ def admit(
     if request is not None:
         idempotency.record(request, admitted.id, admitted.created_at)
     db.session.commit()
+    metrics.COMMENTS_ACCEPTED.labels(site=site.slug).inc()  # committed: it is in
     logger.debug("Accepted comment %s", admitted.id, extra={"comment_id": admitted.id})
     return AcceptedComment(
         id=admitted.id, site_slug=site.slug, article_id=data["article_id"],

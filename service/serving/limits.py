@@ -5,12 +5,17 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from service import metrics
+from service.api.errors import HTTP_CODES
 from service.serving.answers import error_body, status_line
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 logger = logging.getLogger(__name__)
+
+# Submissions refused here never reach Flask; they are counted like those refused there.
+SUBMIT_PATH = "/api/v1/comments"
 
 
 class RequestLimits:
@@ -26,6 +31,7 @@ class RequestLimits:
     ) -> Iterable[bytes]:
         status = self.refusal(environ)
         if status is not None:
+            count_refused_submission(environ, status)
             body = error_body(status)
             headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
             start_response(status_line(status), headers)
@@ -43,6 +49,13 @@ class RequestLimits:
         if self.max_body is None:
             return None
         return body_refusal(environ, self.max_body)
+
+
+def count_refused_submission(environ: "WSGIEnvironment", status: int) -> None:
+    """A comment submission refused before the app: no site is known yet."""
+    if environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO") == SUBMIT_PATH:
+        reason = HTTP_CODES.get(status, "http_error")
+        metrics.COMMENTS_REFUSED.labels(site="", reason=reason).inc()
 
 
 def url_length(environ: "WSGIEnvironment") -> int:

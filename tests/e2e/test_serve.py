@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.metrics import scraped
 from tests.support.processes import ManagedProcess, free_port, port_open, wait_for
 
 pytestmark = pytest.mark.worker
@@ -95,8 +96,22 @@ def test_serve_on_an_empty_folder_prints_demo_keys_and_decides_comments(tmp_path
         assert (tmp_path / "moderato.db").exists()
         ready = urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz?deep=1", timeout=5)  # noqa: S310 - our own loopback server
         assert json.loads(ready.read())["checks"]["workers"] == "ok"  # file heartbeats
+        assert_one_scrape_shows_the_web_and_the_worker(log, port, decided["status"])
     finally:
         server.stop()
+
+
+def assert_one_scrape_shows_the_web_and_the_worker(log: str, port: int, outcome: str) -> None:
+    """serve's own /metrics adds up its web server's counts and its worker's (one folder)."""
+    token = re.search(r"Bearer (mt_\S+?)'", log).group(1)  # type: ignore[union-attr]
+    headers = {"Authorization": f"Bearer {token}"}
+    scrape = urllib.request.Request(f"http://127.0.0.1:{port}/metrics", headers=headers)
+    with urllib.request.urlopen(scrape, timeout=10) as answer:  # noqa: S310 - our own loopback server
+        text = answer.read().decode()
+    site = re.search(r"Demo site '([^']+)'", log).group(1)  # type: ignore[union-attr]
+    assert scraped(text, "moderato_comments_accepted_total", site=site) == 1  # the web process
+    labels = {"site": site, "actor_kind": "classifier", "outcome": outcome}
+    assert scraped(text, "moderato_decisions_total", **labels) == 1  # the worker process
 
 
 def test_one_ctrl_c_to_the_process_group_stops_serve_and_its_worker(

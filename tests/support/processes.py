@@ -88,6 +88,9 @@ def worker_env(
         MODERATO_BROKER_URL=broker_url,
         MODERATO_DATA_DIR=str(data_dir),
         PYTHONPATH=str(REPO_ROOT),
+        # The metrics folder of its processes, in the test's folder rather than a temporary
+        # one (which a worker killed by a test would leave behind).
+        PROMETHEUS_MULTIPROC_DIR=str(data_dir / "metrics"),
     )
     env.pop("REDIS_URL", None)
     for key, value in settings.items():

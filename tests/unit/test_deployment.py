@@ -6,7 +6,7 @@ import yaml
 
 from service import create_app
 from service.names import Queues, TaskNames
-from service.processes import worker_command
+from service.processes import web_command, worker_command
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -70,3 +70,20 @@ def test_every_task_is_named_once_and_routed(tmp_path: Path) -> None:
     assert registered == set(TaskNames.all())
     prefixes = {"moderation", "maintenance", "webhooks"}
     assert all(name.split(".")[0] in prefixes for name in registered)
+
+
+def test_compose_serves_metrics_from_web_and_worker_with_a_token() -> None:
+    services = compose()["services"]
+    for name in ("web", "worker"):
+        env = services[name]["environment"]
+        assert env["MODERATO_METRICS_TOKEN"].startswith("${MODERATO_METRICS_TOKEN")
+        folder = env["PROMETHEUS_MULTIPROC_DIR"]
+        # The multiprocess folder is on a tmpfs of the container: in memory, its own.
+        assert any(folder.startswith(mount + "/") for mount in services[name]["tmpfs"])
+    port = services["worker"]["environment"]["MODERATO_WORKER_METRICS_PORT"]
+    assert port in services["worker"]["expose"]
+
+
+def test_gunicorn_runs_with_the_hooks_of_the_metrics_folder() -> None:
+    command = web_command("0.0.0.0", 8000, 2)  # noqa: S104 - a server binds all
+    assert command[command.index("--config") + 1] == "python:service.serving.gunicorn_config"

@@ -21,6 +21,7 @@ from service.names import Queues, TaskNames
 from tests.support.backends import REDIS_API_DB, redis_url
 from tests.support.classifiers import POISON, RECORD_ENV, recorded_calls
 from tests.support.factories import create_comment, create_site
+from tests.support.metrics import sample
 from workers.tasks import classify_comments
 
 
@@ -98,7 +99,9 @@ def test_a_failed_batch_is_sent_again_request_by_request_with_a_back_off(
     use_classifier(pg_app, "tests.support.classifiers:always_fails")
     site = create_site().site
     first, second = create_comment(site).id, create_comment(site).id
+    retries = sample("moderato_task_retries_total", task=TaskNames.CLASSIFY_COMMENTS)
     classify_comments([request_for([first]), request_for([second], attempt=2)])
+    assert sample("moderato_task_retries_total", task=TaskNames.CLASSIFY_COMMENTS) == retries + 2
     assert sorted(published(api_queue)) == [
         ([first], {"attempt": 1}, True),
         ([second], {"attempt": 3}, True),
@@ -130,7 +133,11 @@ def test_when_retries_run_out_the_comment_is_held_for_a_human(
     use_classifier(app, "tests.support.classifiers:always_fails")
     site = create_site().site
     comment = create_comment(site)
+    failures = sample("moderato_task_failures_total", task=TaskNames.CLASSIFY_COMMENTS)
     classify_comments([request_for([comment.id], attempt=app.config["CLASSIFY_MAX_RETRIES"])])
+    assert sample("moderato_task_failures_total", task=TaskNames.CLASSIFY_COMMENTS) == failures + 1
+    labels = {"site": site.slug, "actor_kind": "rule", "outcome": "pending"}
+    assert sample("moderato_decisions_total", **labels) == 1
     db.session.refresh(comment)
     assert (comment.status, comment.decided_by, comment.decision_reason) == (
         "pending",

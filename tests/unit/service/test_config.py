@@ -1,4 +1,7 @@
+import hashlib
 from pathlib import Path
+
+import pytest
 
 from service import create_app
 from service.config import normalise_database_url
@@ -63,3 +66,37 @@ def test_a_sweep_run_still_queued_when_the_next_is_due_expires(tmp_path: Path) -
     app = create_app({"DATA_DIR": str(tmp_path), "SWEEP_INTERVAL_SECONDS": 30})
     entry = app.config["CELERY"]["beat_schedule"]["sweep-queued-comments"]
     assert 0 < entry["options"]["expires"] <= entry["schedule"]
+
+
+def test_the_metrics_token_is_kept_only_as_its_sha256(tmp_path: Path) -> None:
+    token = "s3cret-metrics-token"
+    app = create_app({"DATA_DIR": str(tmp_path), "METRICS_TOKEN": token})
+    assert app.config["METRICS_TOKEN"] is None
+    assert app.config["METRICS_TOKEN_SHA256"] == hashlib.sha256(token.encode()).hexdigest()
+
+
+def test_an_all_digit_metrics_token_from_the_environment_is_a_string(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("MODERATO_METRICS_TOKEN", "1234567890123456789")  # JSON: a number
+    app = create_app({"DATA_DIR": str(tmp_path)})
+    expected = hashlib.sha256(b"1234567890123456789").hexdigest()
+    assert app.config["METRICS_TOKEN_SHA256"] == expected
+
+
+def test_a_short_metrics_token_stops_the_app_from_starting(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="METRICS_TOKEN must be at least 16"):
+        create_app({"DATA_DIR": str(tmp_path), "METRICS_TOKEN": "short"})
+
+
+def test_a_metrics_token_hash_must_be_a_sha256_in_hex(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="METRICS_TOKEN_SHA256 must be a SHA-256"):
+        create_app({"DATA_DIR": str(tmp_path), "METRICS_TOKEN_SHA256": "é" * 64})
+    digest = hashlib.sha256(b"x").hexdigest()
+    app = create_app({"DATA_DIR": str(tmp_path), "METRICS_TOKEN_SHA256": digest})
+    assert app.config["METRICS_TOKEN_SHA256"] == digest
+
+
+def test_without_a_metrics_token_metrics_are_off(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("MODERATO_METRICS_TOKEN", raising=False)
+    assert create_app({"DATA_DIR": str(tmp_path)}).config["METRICS_TOKEN_SHA256"] is None

@@ -22,9 +22,18 @@ from flask import current_app
 from sqlalchemy import ColumnElement, and_, exists, select, update
 from sqlalchemy.orm import aliased
 
-from models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, utcnow
+from models import DeliveryStatus, Site, WebhookDelivery, WebhookEndpoint, utcnow
+from service import metrics
 from service.extensions import db
-from service.webhooks.sender import Limits, Message, Outcome, longest_attempt, send
+from service.metrics import WebhookOutcome
+from service.webhooks.sender import (
+    REFUSED_ADDRESS,
+    Limits,
+    Message,
+    Outcome,
+    longest_attempt,
+    send,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +49,7 @@ class Claimed:
     id: int
     attempts: int
     message: Message
+    site_slug: str  # for the metrics
 
 
 @dataclass
@@ -89,11 +99,24 @@ def deliver_due(endpoint_id: int) -> DeliveryRun:
         if claimed is None:
             return run
         outcome = send(claimed.message, limits)
-        run.add(claimed.id, record_outcome(claimed, outcome))
+        status = record_outcome(claimed, outcome)
+        run.add(claimed.id, status)
+        metrics.count_webhook_delivery(claimed.site_slug, metric_outcome(status, outcome))
         if not outcome.ok:
             return run
     run.more = True
     return run
+
+
+def metric_outcome(status: str, outcome: Outcome) -> str:
+    """How the metrics name an attempt that left its delivery in `status`."""
+    if status == DeliveryStatus.DELIVERED:
+        return WebhookOutcome.DELIVERED
+    if status == DeliveryStatus.FAILED:
+        return WebhookOutcome.FAILED
+    if outcome.error == REFUSED_ADDRESS:
+        return WebhookOutcome.BLOCKED
+    return WebhookOutcome.RETRYING
 
 
 def lease_seconds(limits: Limits) -> float:
@@ -111,8 +134,9 @@ def claim_next(endpoint_id: int, lease: float) -> Claimed | None:
         now = utcnow()
         row = db.session.execute(
             select(Delivery.id, Delivery.attempts, Delivery.message_id, Delivery.payload,
-                   WebhookEndpoint.url, WebhookEndpoint.secret)
+                   WebhookEndpoint.url, WebhookEndpoint.secret, Site.slug)
             .join(WebhookEndpoint, WebhookEndpoint.id == Delivery.endpoint_id)
+            .join(Site, Site.id == WebhookEndpoint.site_id)
             .where(Delivery.endpoint_id == endpoint_id, due_condition(now))
             .order_by(Delivery.id)
             .limit(1)
@@ -130,7 +154,7 @@ def claim_next(endpoint_id: int, lease: float) -> Claimed | None:
         db.session.commit()
         if taken.rowcount == 1:  # type: ignore[attr-defined]
             message = Message(row.url, row.secret, row.message_id, row.payload)
-            return Claimed(row.id, row.attempts, message)
+            return Claimed(row.id, row.attempts, message, row.slug)
     return None
 
 

@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 USER_AGENT = "Moderato-Webhooks/1"
 MAX_ANSWER_BYTES = 1024  # read (and drop) at most this much of a receiver's answer
 DEFAULT_PORTS = {"http": 80, "https": 443}
+REFUSED_ADDRESS = "refused_address"  # the error of an attempt the SSRF rule stopped
 MAX_ADDRESSES = 3  # a host's checked addresses tried in turn while connecting fails
 
 
@@ -92,7 +93,7 @@ def send(message: Message, limits: Limits) -> Outcome:
         return post(message, limits)
     except RefusedAddress as error:
         logger.warning("Webhook refused: %s resolves to %s", message.url, error.address)
-        return Outcome(error="refused_address")
+        return Outcome(error=REFUSED_ADDRESS)
     except UnresolvableHost:
         return Outcome(error="unresolvable_host")
     except (ConnectTimeoutError, NewConnectionError) as error:

@@ -29,6 +29,7 @@ from service.webhooks.deliveries import list_deliveries, redeliver
 from service.webhooks.delivery import deliver_due
 from tests.integration.service.webhooks.conftest import Broker
 from tests.support.factories import create_comment, create_endpoint, create_site
+from tests.support.metrics import sample
 from tests.support.receiver import Answer, Receiver, running_receiver
 
 QUEUED, PENDING, APPROVED = CommentStatus.QUEUED, CommentStatus.PENDING, CommentStatus.APPROVED
@@ -50,6 +51,11 @@ def make_due_now() -> None:
     """As if every back-off had passed."""
     db.session.execute(update(WebhookDelivery).values(next_attempt_at=utcnow()))
     db.session.commit()
+
+
+def attempts_counted(site_slug: str, outcome: str) -> float:
+    """The delivery attempts the metrics counted for a site and outcome, in this process."""
+    return sample("moderato_webhook_deliveries_total", site=site_slug, outcome=outcome)
 
 
 def statuses_received(receiver: Receiver) -> list[str]:
@@ -88,6 +94,9 @@ def test_a_500_is_retried_after_a_back_off_and_then_delivered(
     endpoint = create_endpoint(site, url=receiver.url, events=(DECIDED,)).endpoint
     decide(create_comment(site).id, QUEUED, APPROVED, gate.CLASSIFIER)
     receiver.answer_next(Answer(status=500))
+    counted = {
+        outcome: attempts_counted(site.slug, outcome) for outcome in ("retrying", "delivered")
+    }
     before = utcnow()
     deliver_due(endpoint.id)
     [row] = delivery_rows()
@@ -102,6 +111,9 @@ def test_a_500_is_retried_after_a_back_off_and_then_delivered(
     deliver_due(endpoint.id)
     [row] = delivery_rows()
     assert (row.status, row.attempts, row.last_status_code) == (DeliveryStatus.DELIVERED, 2, 200)
+    assert {o: attempts_counted(site.slug, o) - n for o, n in counted.items()} == {
+        "retrying": 1, "delivered": 1,
+    }  # fmt: skip
     first_try, second_try = receiver.requests
     assert first_try.headers["webhook-id"] == second_try.headers["webhook-id"]
     assert first_try.body == second_try.body
@@ -116,6 +128,7 @@ def test_the_back_off_doubles_and_the_delivery_fails_when_attempts_run_out(
     endpoint = create_endpoint(site, url=receiver.url, events=(DECIDED,)).endpoint
     decide(create_comment(site).id, QUEUED, APPROVED, gate.CLASSIFIER)
     receiver.default = Answer(status=503)
+    failed_before = attempts_counted(site.slug, "failed")
     waits = []
     for _ in range(3):
         make_due_now()
@@ -125,6 +138,7 @@ def test_the_back_off_doubles_and_the_delivery_fails_when_attempts_run_out(
     first = app.config["WEBHOOK_RETRY_SECONDS"]
     assert waits[:2] == [pytest.approx(first, abs=1), pytest.approx(2 * first, abs=1)]
     assert (row.status, row.attempts) == (DeliveryStatus.FAILED, 3)
+    assert attempts_counted(site.slug, "failed") == failed_before + 1
     make_due_now()
     deliver_due(endpoint.id)
     assert len(receiver.requests) == 3  # a failed delivery is never sent again by itself
@@ -220,8 +234,10 @@ def test_by_default_nothing_is_delivered_to_a_loopback_address(
     endpoint = create_endpoint(site, url=receiver.url.replace("127.0.0.1", "localhost")).endpoint
     monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)  # the default
     decide(create_comment(site).id, QUEUED, APPROVED, gate.CLASSIFIER)
+    blocked_before = attempts_counted(site.slug, "blocked")
     deliver_due(endpoint.id)
     assert receiver.requests == []
+    assert attempts_counted(site.slug, "blocked") == blocked_before + 1
     [row] = delivery_rows()
     assert (row.status, row.attempts, row.last_error) == (
         DeliveryStatus.PENDING, 1, "refused_address",

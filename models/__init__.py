@@ -22,6 +22,7 @@ from models.comment import (
 from models.idempotency import IdempotencyKey
 from models.login import LoginFailure
 from models.site import ModerationMode, Moderator, PolicyDefaults, Site, moderator_sites
+from models.webhook import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -38,6 +39,7 @@ __all__ = [
     "ClassifierVersion",
     "Comment",
     "CommentStatus",
+    "DeliveryStatus",
     "IdempotencyKey",
     "LoginFailure",
     "ModerationEvent",
@@ -47,6 +49,9 @@ __all__ = [
     "Site",
     "TrainingExample",
     "TrainingRun",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "moderator_sites",
     "search_text",
     "utcnow",

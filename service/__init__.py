@@ -37,7 +37,7 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind the database, migrations, Celery, the key cache and the web UI's extensions."""
+    """Bind the database, migrations, Celery, the per-process caches and the web UI's extensions."""
     # Importing the tables registers them on the metadata before anything uses it.
     import models
     from service import database
@@ -45,6 +45,7 @@ def register_extensions(app: Flask) -> None:
     from service.moderation import publisher
     from service.web import presenting
     from service.web import setup as web_setup
+    from service.webhooks import subscriptions
 
     db.init_app(app)
     database.init_app(app)  # after db.init_app: its teardown must run first
@@ -54,6 +55,7 @@ def register_extensions(app: Flask) -> None:
     publisher.init_app(app)
     web_setup.init_app(app)
     presenting.register(app)
+    subscriptions.init_app(app)
 
 
 def register_url_converters(app: Flask) -> None:

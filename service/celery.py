@@ -34,3 +34,20 @@ def short_timeout_connection(celery_app: Celery, timeout: float) -> Connection:
 def connect_once(connection: Connection) -> None:
     """Connect without kombu's retry (whose first back-off alone is 2 s); raises if down."""
     connection.ensure_connection(max_retries=0)
+
+
+class BrokerUnreachable(Exception):
+    """The broker could not be asked how many messages wait."""
+
+
+def count_waiting_messages(celery_app: Celery, queue: str, timeout: float) -> int:
+    """Messages waiting in the broker's `queue` (not those a worker has reserved); raises
+    BrokerUnreachable if the broker does not answer within `timeout` seconds."""
+    try:
+        with short_timeout_connection(celery_app, timeout) as connection:
+            connect_once(connection)
+            with connection.channel() as channel:
+                # Not passive: a passive declare fails on an empty Redis queue (no key left).
+                return int(channel.queue_declare(queue).message_count)
+    except Exception as error:  # whatever the transport raises, the answer is "unknown"
+        raise BrokerUnreachable(queue) from error

@@ -24,6 +24,7 @@ COMMANDS = {
     "rescore": "service.commands.classifier:rescore",
     "thresholds": "service.commands.classifier:thresholds_group",
     "corpus": "service.commands.classifier:corpus_group",
+    "webhooks": "service.commands.webhooks:webhooks_group",
     "serve": "service.commands.processes:serve",
     "web": "service.commands.processes:web",
     "akismet": "service.commands.processes:akismet",
@@ -49,8 +50,8 @@ class LazyFlaskGroup(FlaskGroup):
 main = LazyFlaskGroup(
     create_app=create_app,
     help="Moderato: comment moderation service. Processes: serve (development), web, akismet, "
-    "worker and beat (production). Set-up: db upgrade, sites, moderators, wordpress-plugin. "
-    "Classifier: train, classifier, evaluate, rescore, thresholds, corpus.",
+    "worker and beat (production). Set-up: db upgrade, sites, moderators, webhooks, "
+    "wordpress-plugin. Classifier: train, classifier, evaluate, rescore, thresholds, corpus.",
 )
 
 

@@ -91,6 +91,29 @@ class Config:
     READY_MAX_QUEUED_AGE_SECONDS = 300.0  # /readyz?deep=1: oldest queued comment may wait this
     WORKER_SHUTDOWN_GRACE_SECONDS = 5.0  # on SIGTERM, running tasks get this long, then requeue
 
+    # Webhooks (service/webhooks). By default no delivery goes to a private, loopback,
+    # link-local or otherwise non-public address (SSRF); True allows them (tests, a receiver
+    # on a private network).
+    WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    WEBHOOK_CONNECT_TIMEOUT_SECONDS = 3.0
+    WEBHOOK_TIMEOUT_SECONDS = 10.0  # one attempt, connecting and waiting for the answer
+    # https receivers are checked against the system's trusted CAs, or this PEM bundle's (a
+    # private CA, tests).
+    WEBHOOK_CA_CERTS: str | None = None
+    # Attempts per delivery, then it is `failed`. The back-off starts at WEBHOOK_RETRY_SECONDS
+    # and doubles: 11 attempts at 90 s span about 25.6 hours.
+    WEBHOOK_MAX_ATTEMPTS = 11
+    WEBHOOK_RETRY_SECONDS = 90.0
+    WEBHOOK_BATCH_SIZE = 100  # deliveries one task sends before it makes way for others
+    # How long a process trusts its list of the sites that have endpoints (the gate reads it
+    # on every change; a site without endpoints then costs nothing). A new endpoint gets the
+    # events of changes made at most this long after it was added.
+    WEBHOOK_SUBSCRIPTIONS_CACHE_SECONDS = 5.0
+    WEBHOOK_SWEEP_INTERVAL_SECONDS = 10.0  # beat sends due retries and lost deliveries
+    WEBHOOK_SWEEP_AFTER_SECONDS = 30.0  # a new delivery still unsent after this was lost
+    WEBHOOK_RETENTION_DAYS = 30.0  # delivered and failed deliveries are kept this long
+    WEBHOOK_PURGE_INTERVAL_SECONDS = 3600.0  # how often beat deletes older ones
+
     # Metrics (README, "Metrics"). `/metrics` and a worker's metrics port answer only a scraper
     # sending `Authorization: Bearer <token>`; with no token set they are off. Set the token
     # (it is hashed at start-up and only the hash is kept) or its SHA-256 in hex.
@@ -204,6 +227,7 @@ def celery_settings(config: dict[str, Any], data_dir: Path) -> dict[str, Any]:
         "task_routes": {
             "moderation.*": {"queue": Queues.MODERATION},
             "maintenance.*": {"queue": Queues.MAINTENANCE},
+            "webhooks.*": {"queue": Queues.WEBHOOKS},
         },
         "beat_schedule": {
             "sweep-queued-comments": {
@@ -216,6 +240,15 @@ def celery_settings(config: dict[str, Any], data_dir: Path) -> dict[str, Any]:
             "purge-idempotency-keys": {
                 "task": TaskNames.PURGE_IDEMPOTENCY_KEYS,
                 "schedule": float(config["IDEMPOTENCY_PURGE_INTERVAL_SECONDS"]),
+            },
+            "sweep-webhook-deliveries": {
+                "task": TaskNames.SWEEP_WEBHOOK_DELIVERIES,
+                "schedule": float(config["WEBHOOK_SWEEP_INTERVAL_SECONDS"]),
+                "options": {"expires": float(config["WEBHOOK_SWEEP_INTERVAL_SECONDS"])},
+            },
+            "purge-webhook-deliveries": {
+                "task": TaskNames.PURGE_WEBHOOK_DELIVERIES,
+                "schedule": float(config["WEBHOOK_PURGE_INTERVAL_SECONDS"]),
             },
             "retrain-site-classifiers": {
                 "task": TaskNames.RETRAIN_SITE_CLASSIFIERS,

@@ -9,11 +9,15 @@ class Queues:
 
     MODERATION = "moderation"  # classify comments: the hot path
     MAINTENANCE = "maintenance"  # the periodic sweep, retraining and other housekeeping
+    # Webhook deliveries wait on other people's servers: a queue of their own, so production
+    # runs them in workers of their own (docker-compose's `webhooks`) and a slow receiver
+    # never holds up classification.
+    WEBHOOKS = "webhooks"
 
     @classmethod
     def all(cls) -> list[str]:
         """All queue names, in the order a worker should list them."""
-        return [cls.MODERATION, cls.MAINTENANCE]
+        return [cls.MODERATION, cls.MAINTENANCE, cls.WEBHOOKS]
 
 
 class TaskNames:
@@ -24,6 +28,9 @@ class TaskNames:
     PURGE_IDEMPOTENCY_KEYS = "maintenance.purge_idempotency_keys"
     RETRAIN_SITE_CLASSIFIERS = "maintenance.retrain_site_classifiers"
     RETRAIN_SITE_CLASSIFIER = "maintenance.retrain_site_classifier"
+    SWEEP_WEBHOOK_DELIVERIES = "maintenance.sweep_webhook_deliveries"
+    PURGE_WEBHOOK_DELIVERIES = "maintenance.purge_webhook_deliveries"
+    DELIVER_WEBHOOKS = "webhooks.deliver_webhooks"
 
     @classmethod
     def all(cls) -> list[str]:

@@ -22,11 +22,12 @@ def worker_command(
     pool: str | None = None,
     beat: bool = False,
     loglevel: str = "INFO",
+    queues: list[str] | None = None,
 ) -> list[str]:
-    """`celery worker` consuming every Moderato queue."""
+    """`celery worker` consuming `queues` (default: every Moderato queue)."""
     command = [
         sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker",
-        "--queues", ",".join(Queues.all()), "--loglevel", loglevel,
+        "--queues", ",".join(queues or Queues.all()), "--loglevel", loglevel,
     ]  # fmt: skip
     if concurrency:
         command += ["--concurrency", str(concurrency)]

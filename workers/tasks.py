@@ -12,11 +12,16 @@ from service.learning import retraining
 from service.learning.classifiers import get_classifiers
 from service.moderation import classify, idempotency, sweep
 from service.names import TaskNames
+from service.webhooks import deliveries, delivery, dispatch
+from service.webhooks import sweep as webhook_sweep
 from workers.batching import ClassificationBatches
 
 logger = logging.getLogger(__name__)
 
 RETRY_BACKOFF_CAP_SECONDS = 60
+# A backstop above the attempt's own timeouts (WEBHOOK_TIMEOUT_SECONDS per request) for a run
+# of up to WEBHOOK_BATCH_SIZE deliveries; the lease of an interrupted attempt simply expires.
+WEBHOOK_RUN_TIME_LIMIT_SECONDS = 600
 
 
 # A batch task: each call receives the buffered requests (messages), not one message's ids.
@@ -31,6 +36,31 @@ def classify_comments(requests: list[SimpleRequest]) -> None:
 def sweep_queued_comments() -> None:
     """Send comments stuck in `queued` to the workers again (run by beat)."""
     sweep.sweep_queued_comments()
+
+
+@shared_task(
+    name=TaskNames.DELIVER_WEBHOOKS,
+    ignore_result=True,
+    acks_late=True,
+    soft_time_limit=WEBHOOK_RUN_TIME_LIMIT_SECONDS,
+)
+def deliver_webhooks(endpoint_id: int) -> None:
+    """Send an endpoint's due webhook deliveries in order; retries wait for the sweep."""
+    run = delivery.deliver_due(endpoint_id)
+    if run.more:  # make way for other endpoints' tasks, then go on
+        dispatch.enqueue_deliveries([endpoint_id])
+
+
+@shared_task(name=TaskNames.SWEEP_WEBHOOK_DELIVERIES, ignore_result=True)
+def sweep_webhook_deliveries() -> None:
+    """Send due webhook retries and deliveries whose message was lost (run by beat)."""
+    webhook_sweep.sweep_deliveries()
+
+
+@shared_task(name=TaskNames.PURGE_WEBHOOK_DELIVERIES, ignore_result=True)
+def purge_webhook_deliveries() -> None:
+    """Delete finished webhook deliveries past WEBHOOK_RETENTION_DAYS (run by beat)."""
+    deliveries.purge_old_deliveries()
 
 
 @shared_task(name=TaskNames.PURGE_IDEMPOTENCY_KEYS, ignore_result=True)

@@ -2,10 +2,11 @@
 
 from flask import Blueprint
 
-from service.api import authors, comments, dashboard, moderation
+from service.api import authors, comments, dashboard, moderation, webhooks
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.register_blueprint(comments.bp)
 bp.register_blueprint(moderation.bp)
 bp.register_blueprint(authors.bp)
 bp.register_blueprint(dashboard.bp)
+bp.register_blueprint(webhooks.bp)

@@ -14,6 +14,7 @@ from service import exposition, metrics_dir
 from service.accounts import bootstrap
 from service.akismet import create_akismet_app
 from service.learning import training
+from service.names import Queues
 from service.processes import (
     WORKER_ENVIRONMENT,
     akismet_command,
@@ -114,16 +115,42 @@ def akismet(host: str, port: int, workers: int, threads: int) -> None:
     type=int,
     help="Serve this worker's metrics on this port (default: WORKER_METRICS_PORT, else none).",
 )
+# Production runs webhook deliveries in workers of their own, so that slow receivers never
+# hold up classification: `--queues moderation,maintenance` and `--queues webhooks`.
+@click.option(
+    "--queues",
+    callback=lambda _ctx, _param, value: parse_queues(value),
+    help=f"Comma-separated, among {','.join(Queues.all())}; default: all of them.",
+)
 @with_appcontext
-def worker(concurrency: int | None, pool: str, loglevel: str, metrics_port: int | None) -> None:
-    """Run a Celery worker on every Moderato queue (production)."""
+def worker(
+    concurrency: int | None,
+    pool: str,
+    loglevel: str,
+    metrics_port: int | None,
+    queues: list[str] | None,
+) -> None:
+    """Run a Celery worker on Moderato's queues (production)."""
     os.environ.update(WORKER_ENVIRONMENT)  # a SIGTERM's shutdown is bounded; see there
     if metrics_port is not None:
         os.environ["MODERATO_WORKER_METRICS_PORT"] = str(metrics_port)
     if os.environ.get(metrics_dir.ENV):  # a new run: no counts of an earlier one
         metrics_dir.empty(Path(os.environ[metrics_dir.ENV]))
-    command = worker_command(current_app, concurrency=concurrency, pool=pool, loglevel=loglevel)
+    command = worker_command(
+        current_app, concurrency=concurrency, pool=pool, loglevel=loglevel, queues=queues
+    )
     exec_command(command)
+
+
+def parse_queues(value: str | None) -> list[str] | None:
+    """The queue names of `--queues`, each one Moderato declares."""
+    if value is None:
+        return None
+    queues = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = [name for name in queues if name not in Queues.all()]
+    if unknown or not queues:
+        raise click.BadParameter(f"choose among {', '.join(Queues.all())}")
+    return queues
 
 
 @click.command("beat")

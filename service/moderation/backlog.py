@@ -8,17 +8,13 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from models import Comment, CommentStatus, utcnow
-from service.celery import connect_once, short_timeout_connection
+from service.celery import count_waiting_messages
 from service.extensions import db
 from service.names import Queues
 
 logger = logging.getLogger(__name__)
 
 BROKER_TIMEOUT_SECONDS = 0.5
-
-
-class BrokerUnreachable(Exception):
-    """The broker could not be asked how many messages wait."""
 
 
 def fetch_oldest_queued_age(now: datetime | None = None) -> float | None:
@@ -36,11 +32,4 @@ def fetch_waiting_messages(queue: str = Queues.MODERATION) -> int:
     """Messages waiting in the broker's `queue` (not those a worker has reserved); raises
     BrokerUnreachable if the broker does not answer within BROKER_TIMEOUT_SECONDS."""
     celery = current_app.extensions["celery"]
-    try:
-        with short_timeout_connection(celery, BROKER_TIMEOUT_SECONDS) as connection:
-            connect_once(connection)
-            with connection.channel() as channel:
-                # Not passive: a passive declare fails on an empty Redis queue (no key left).
-                return int(channel.queue_declare(queue).message_count)
-    except Exception as error:  # whatever the transport raises, the answer is "unknown"
-        raise BrokerUnreachable(queue) from error
+    return count_waiting_messages(celery, queue, BROKER_TIMEOUT_SECONDS)

@@ -6,10 +6,15 @@ and commits). Each change is a compare-and-set on the status the caller saw (and
 moderator holding an ETag, the version), so a change that lost a race matches nothing and is
 simply not applied.
 
-Work that must wait for the commit (enqueueing the classification, the decision metrics, later
-webhooks) is registered with `after_commit`: a task sent from inside an open transaction could
-run before its row exists (warehouse's `addAfterCommitHook` does the same with SQLAlchemy
-session events).
+Work that must wait for the commit (enqueueing the classification, the decision metrics,
+sending webhooks) is registered with `after_commit`: a task sent from inside an open
+transaction could run before its row exists (warehouse's `addAfterCommitHook` does the same
+with SQLAlchemy session events).
+
+Webhooks: a batch whose comments belong to sites with endpoints also writes their deliveries
+(the outbox, service/webhooks/outbox.py) in the same transaction, in one INSERT, and has them
+sent after the commit. Which sites have endpoints is a per-process cached set, so a batch of
+sites without any costs no query.
 """
 
 import logging
@@ -40,6 +45,9 @@ from service.extensions import db
 from service.moderation import decision_metrics
 from service.moderation.decide import Scored
 from service.moderation.publisher import publish_new
+from service.webhooks import dispatch as webhook_dispatch
+from service.webhooks import outbox
+from service.webhooks.subscriptions import subscribed_sites
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +113,7 @@ class Applied:
     classifier_version: str | None
     site_id: int
     created_at: datetime
+    article_id: str
 
 
 @dataclass(frozen=True)
@@ -155,8 +164,10 @@ def admit_decided(values: dict[str, Any], decision: Change) -> Applied:
         row["classifier_version"],
         row["site_id"],
         now,
+        row["article_id"],
     )
     db.session.execute(insert(EVENTS), [audit_row(applied)])
+    record_webhooks([applied])  # a synchronous decision is announced like any other
     after_commit(decision_metrics.recorder([applied]))
     return applied
 
@@ -237,6 +248,7 @@ def write(changes: Sequence[Change], values: dict[str, Any]) -> list[Applied]:
         .returning(
             COMMENTS.c.id, COMMENTS.c.version, COMMENTS.c.spam_score,
             COMMENTS.c.classifier_version, COMMENTS.c.site_id, COMMENTS.c.created_at,
+            COMMENTS.c.article_id,
         )
     )  # fmt: skip
     applied = [
@@ -247,12 +259,49 @@ def write(changes: Sequence[Change], values: dict[str, Any]) -> list[Applied]:
             row.classifier_version,
             row.site_id,
             row.created_at,
+            row.article_id,
         )  # fmt: skip
         for row in db.session.execute(statement, execution_options=UNCACHED)
     ]
     if applied:
         db.session.execute(insert(EVENTS), [audit_row(a) for a in applied])
+        record_webhooks(applied)
     return applied
+
+
+def record_webhooks(applied: Sequence[Applied]) -> None:
+    """Write the webhook deliveries these changes owe, in this transaction, and have them sent
+    after the commit. Nothing at all for sites without endpoints, nor for a new score alone."""
+    subscribed = subscribed_sites().get()
+    if not subscribed:
+        return
+    transitions = [
+        webhook_transition(a)
+        for a in applied
+        if a.site_id in subscribed and a.change.from_status != a.change.to_status
+    ]
+    if not transitions:
+        return
+    endpoint_ids = outbox.record(transitions)
+    if endpoint_ids:
+        after_commit(partial(send_webhooks, endpoint_ids))
+
+
+def send_webhooks(endpoint_ids: list[int]) -> None:
+    """Have the committed deliveries sent (a broker failure is logged; the sweep sends them)."""
+    webhook_dispatch.enqueue_deliveries(endpoint_ids)
+
+
+def webhook_transition(applied: Applied) -> outbox.Transition:
+    """What a webhook tells about an applied change."""
+    change = applied.change
+    return outbox.Transition(
+        comment_id=change.comment_id, site_id=applied.site_id, article_id=applied.article_id,
+        from_status=change.from_status, to_status=change.to_status, reason=change.reason,
+        actor_kind=change.actor.kind, actor_id=change.actor.id, actor_name=change.actor.name,
+        version=applied.version, spam_score=applied.spam_score,
+        classifier_version=applied.classifier_version,
+    )  # fmt: skip
 
 
 def guard(changes: Sequence[Change]) -> ColumnElement[bool]:

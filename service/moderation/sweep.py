@@ -20,9 +20,10 @@ from flask import current_app
 from sqlalchemy import select, text
 
 from models import Comment, CommentStatus, utcnow
+from service.celery import BrokerUnreachable
 from service.extensions import db
 from service.moderation import gate
-from service.moderation.backlog import BrokerUnreachable, fetch_waiting_messages
+from service.moderation.backlog import fetch_waiting_messages
 from service.moderation.classify import hold_for_review
 from service.moderation.dispatch import enqueue_classification
 

@@ -21,6 +21,8 @@ from models import (
     Site,
     TrainingExample,
     TrainingRun,
+    WebhookDelivery,
+    WebhookEndpoint,
     moderator_sites,
 )
 from service import create_app
@@ -101,6 +103,8 @@ def clean_database() -> None:
     """Delete every row a test may have made, keeping global classifier versions and their
     activations (training them is the slow part; tests that activate one roll it back)."""
     db.session.rollback()
+    db.session.execute(delete(WebhookDelivery))
+    db.session.execute(delete(WebhookEndpoint))
     db.session.execute(delete(IdempotencyKey))
     db.session.execute(delete(AkismetCheck))
     db.session.execute(delete(LoginFailure))

@@ -3,11 +3,13 @@
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from models import ActorKind, Comment, CommentStatus, Site
+from models import ActorKind, Comment, CommentStatus, Site, WebhookEvent
 from service.accounts import moderators, sites
 from service.accounts.moderators import NewModerator
 from service.accounts.sites import NewSite
 from service.extensions import db
+from service.webhooks import endpoints
+from service.webhooks.endpoints import NewEndpoint
 
 _counter = iter(range(1, 1_000_000))
 
@@ -39,6 +41,17 @@ def create_comment(
     db.session.add(comment)
     db.session.commit()
     return comment
+
+
+def create_endpoint(
+    site: Site,
+    url: str = "https://hooks.example.com/moderato",
+    events: tuple[str, ...] = WebhookEvent.ALL,
+    secret: str | None = None,
+) -> NewEndpoint:
+    """A webhook endpoint of a site, with its secret (a loopback URL needs
+    WEBHOOK_ALLOW_PRIVATE_ADDRESSES)."""
+    return endpoints.add_endpoint(site.id, url, list(events), secret)
 
 
 def comment_payload(**overrides: Any) -> dict[str, Any]:

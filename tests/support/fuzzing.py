@@ -29,10 +29,12 @@ RAW_ESCAPES = ["%00", "%FF", "%C0%80", "%ED%A0%80", "%2F", "%25", "..", "%2e%2e"
 FIELDS = [
     "article_id", "article_url", "article_title", "author_name", "author_email", "author_url",
     "body", "parent_id", "author_ip", "user_agent", "referrer", "language", "note", "reason",
+    "url", "events", "secret",
 ]  # fmt: skip
 QUERY_NAMES = ["limit", "cursor", "status", "order", "article_id", "site"]
 QUERY_WORDS = ["1", "0", "-1", "100", "101", "1e400", "NaN", "١٠", "pending", "queued",
-               "approved", "rejected", "score", "newest", "oldest", ""]  # fmt: skip
+               "approved", "rejected", "score", "newest", "oldest", "delivered", "failed",
+               ""]  # fmt: skip
 CONTENT_TYPES = ["application/json", "application/json; charset=utf-8", "text/plain",
                  "application/x-www-form-urlencoded", "multipart/form-data", "application/json;;",
                  "application/merge-patch+json", ""]  # fmt: skip
@@ -116,7 +118,10 @@ def json_values() -> st.SearchStrategy[Any]:
 
 def documents() -> st.SearchStrategy[Any]:
     """Valid bodies with a few fields made odd, or missing, or odd documents altogether."""
-    bases = st.sampled_from([comment_payload(), {"reason": "spam", "note": "x"}, {"note": "x"}, {}])
+    webhook = {"url": "https://hooks.example.com/m", "events": ["comment.decided"]}
+    bases = st.sampled_from(
+        [comment_payload(), {"reason": "spam", "note": "x"}, {"note": "x"}, webhook, {}]
+    )
     overrides = st.dictionaries(st.sampled_from(FIELDS) | odd_text(), json_values(), max_size=3)
     edited = st.builds(
         lambda base, changes, dropped: {

@@ -17,8 +17,8 @@ def compose() -> dict:
 
 def test_compose_runs_the_production_stack_with_health_checks() -> None:
     services = compose()["services"]
-    assert {"web", "akismet", "worker", "beat", "postgres", "redis"} <= set(services)
-    for name in ("web", "akismet", "worker", "postgres", "redis"):
+    assert {"web", "akismet", "worker", "webhooks", "beat", "postgres", "redis"} <= set(services)
+    for name in ("web", "akismet", "worker", "webhooks", "postgres", "redis"):
         assert "healthcheck" in services[name], name
     assert "gunicorn" not in services["web"]["command"]  # via `moderato web`, which runs gunicorn
     assert services["web"]["command"][:2] == ["moderato", "web"]
@@ -28,17 +28,27 @@ def test_compose_runs_the_production_stack_with_health_checks() -> None:
 
 def test_compose_services_use_postgres_and_redis() -> None:
     services = compose()["services"]
-    for name in ("web", "akismet", "worker", "beat", "migrate"):
+    for name in ("web", "akismet", "worker", "webhooks", "beat", "migrate"):
         env = services[name]["environment"]
         assert env["DATABASE_URL"].startswith("postgresql")
         assert env["REDIS_URL"].startswith("redis://redis:")
 
 
-def test_the_compose_worker_consumes_exactly_the_declared_queues(tmp_path: Path) -> None:
-    assert compose()["services"]["worker"]["command"][:2] == ["moderato", "worker"]
+def test_the_worker_command_consumes_exactly_the_declared_queues(tmp_path: Path) -> None:
     command = worker_command(create_app({"DATA_DIR": str(tmp_path)}))
     queues = command[command.index("--queues") + 1].split(",")
     assert queues == Queues.all()
+
+
+def test_the_compose_workers_together_consume_every_queue_and_webhooks_alone() -> None:
+    services = compose()["services"]
+    consumed = {}
+    for name in ("worker", "webhooks"):
+        command = services[name]["command"]
+        assert command[:2] == ["moderato", "worker"]
+        consumed[name] = command[command.index("--queues") + 1].split(",")
+    assert sorted(consumed["worker"] + consumed["webhooks"]) == sorted(Queues.all())
+    assert consumed["webhooks"] == [Queues.WEBHOOKS]  # slow receivers never hold up the rest
 
 
 def test_the_worker_command_runs_the_pool_it_is_asked_for(tmp_path: Path) -> None:
@@ -59,7 +69,8 @@ def test_every_task_is_named_once_and_routed(tmp_path: Path) -> None:
     celery = create_app({"DATA_DIR": str(tmp_path)}).extensions["celery"]
     registered = {name for name in celery.tasks if not name.startswith("celery.")}
     assert registered == set(TaskNames.all())
-    assert all(name.split(".")[0] in {"moderation", "maintenance"} for name in registered)
+    prefixes = {"moderation", "maintenance", "webhooks"}
+    assert all(name.split(".")[0] in prefixes for name in registered)
 
 
 def test_compose_serves_metrics_from_web_and_worker_with_a_token() -> None:

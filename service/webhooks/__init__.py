@@ -1,0 +1,1 @@
+"""Signed webhooks: sites' endpoints, the outbox the gate writes, and its delivery."""

@@ -3,7 +3,9 @@
 from flask import Blueprint
 
 from service.api import comments, moderation
+from service.api.openapi import views as openapi
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.register_blueprint(comments.bp)
 bp.register_blueprint(moderation.bp)
+bp.register_blueprint(openapi.bp)

@@ -21,8 +21,13 @@ from service.api.schemas import CleanString, CleanUrl, IPAddressString
 # A character CleanString keeps: anything but the control characters it refuses
 # (schemas.CONTROL_CHARACTERS; tests/unit/service/api/openapi/test_fields.py compares them).
 ALLOWED = "[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]"
-# A character str.strip() keeps (Python's white space is wider than ASCII's), not a control.
-NON_BLANK = "[^\\x00-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+# Python's white space (str.strip, and `\\s` in marshmallow's expressions): wider than ASCII's,
+# and not ECMA-262's `\\s` either (which has U+FEFF but not U+0085), so spelt out.
+WHITE_SPACE = (
+    "\\x09-\\x0d\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+)
+# A character str.strip() keeps, and not a control.
+NON_BLANK = f"[^\\x00-\\x20{WHITE_SPACE}]"
 TEXT = f"^{ALLOWED}*$"
 NON_BLANK_TEXT = f"^{ALLOWED}*{NON_BLANK}{ALLOWED}*$"
 
@@ -40,7 +45,7 @@ URL = (
     "(?:(?:[A-Za-z0-9\\-._~!$&'()*+,;=:]|%[0-9A-Fa-f]{2})*@)?"
     f"(?:{'|'.join(HOSTS)})"
     "(?::[0-9]+)?"
-    "(?:/?|[/?][^\\s\\x00-\\x1f]+)$"  # no control characters (CleanString refuses them)
+    f"(?:/?|[/?][^\\x00-\\x1f{WHITE_SPACE}]+)$"  # nor controls: CleanString refuses them
 )
 
 

@@ -36,6 +36,12 @@ def test_non_blank_characters_are_those_strip_keeps() -> None:
         assert bool(re.fullmatch(NON_BLANK, character)) == keeps, hex(code)
 
 
+def test_the_url_pattern_agrees_with_marshmallow_on_every_character_of_a_path() -> None:
+    for code in range(0x3100):
+        value = f"http://localhost/a{chr(code)}b"
+        assert bool(re.search(URL, value)) == accepted_url(value), hex(code)
+
+
 @pytest.mark.parametrize(
     "value",
     [

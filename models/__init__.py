@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from models.akismet import AkismetCheck, AkismetVerdict
 from models.base import INTEGER_MAX, Base, utcnow
 from models.classifier_version import (
     ClassifierActivation,
@@ -20,6 +21,8 @@ __all__ = [
     "MIGRATIONS_DIR",
     "QUEUE_SCORE",
     "ActorKind",
+    "AkismetCheck",
+    "AkismetVerdict",
     "Base",
     "ClassifierActivation",
     "ClassifierVersion",

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Column, Float, ForeignKey, String, Table
+from sqlalchemy import Boolean, Column, Float, ForeignKey, String, Table, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
@@ -50,6 +50,12 @@ class Site(Base):
         Float, default=PolicyDefaults.AUTO_APPROVE_BELOW
     )
     moderation_mode: Mapped[str] = mapped_column(String(8), default=PolicyDefaults.MODERATION_MODE)
+    # The Akismet-compatible key (12 hex digits, the only form WordPress's plugin accepts), as
+    # an scrypt digest (service/accounts/keys.py says why not SHA-256).
+    akismet_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Opt-in: Akismet answers "spam" with `X-akismet-pro-tip: discard`, so WordPress drops the
+    # comment instead of keeping it in its spam folder (Moderato keeps its copy either way).
+    akismet_discard: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     moderators: Mapped[list["Moderator"]] = relationship(

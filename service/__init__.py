@@ -83,6 +83,7 @@ def register_middleware(app: Flask) -> None:
         app.wsgi_app,
         max_body=app.config["MAX_CONTENT_LENGTH"],
         max_url=app.config["MAX_URL_LENGTH"],
+        max_body_by_path=app.config["MAX_CONTENT_LENGTH_BY_PATH"],
     )
 
 

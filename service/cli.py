@@ -25,6 +25,7 @@ COMMANDS = {
     "corpus": "service.commands.classifier:corpus_group",
     "serve": "service.commands.processes:serve",
     "web": "service.commands.processes:web",
+    "akismet": "service.commands.processes:akismet",
     "worker": "service.commands.processes:worker",
     "beat": "service.commands.processes:beat",
 }
@@ -45,7 +46,7 @@ class LazyFlaskGroup(FlaskGroup):
 
 main = LazyFlaskGroup(
     create_app=create_app,
-    help="Moderato: comment moderation service. Processes: serve (development), web, worker "
-    "and beat (production). Set-up: db upgrade, sites, moderators. Classifier: train, "
+    help="Moderato: comment moderation service. Processes: serve (development), web, akismet, "
+    "worker and beat (production). Set-up: db upgrade, sites, moderators. Classifier: train, "
     "classifier, evaluate, rescore, thresholds, corpus.",
 )

@@ -20,6 +20,13 @@ class Config:
     # How long a process may use a key it resolved before looking it up again.
     KEY_CACHE_SECONDS = 10.0
     MAX_CONTENT_LENGTH = 64 * 1024  # the contract: bodies over 64 KiB get a 413
+    # Paths with a body limit of their own, by prefix (the Akismet process sets its routes').
+    MAX_CONTENT_LENGTH_BY_PATH: dict[str, int] = {}
+    # The Akismet routes take form bodies as WordPress sends them: the comment twice
+    # (`comment_content` and `POST_comment`), up to 65,525 bytes each, which URL-encoding can
+    # triple (every byte of a non-ASCII character is %XX), plus every request header:
+    # 2 x 196,575 + headers fits in 512 KiB. Only these routes; the JSON API keeps 64 KiB.
+    AKISMET_MAX_CONTENT_LENGTH = 512 * 1024
     MAX_URL_LENGTH = 4096  # longer request targets get a 414 (gunicorn's own line limit: 4094)
     # No ping before each checkout: it is a round trip on every request (a sixth of intake's
     # time). A connection the server dropped fails once instead, SQLAlchemy then discards

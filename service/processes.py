@@ -57,3 +57,16 @@ def web_command(host: str, port: int, workers: int) -> list[str]:
         "--no-control-socket",
         "--access-logfile", "-", "service.wsgi:app",
     ]  # fmt: skip
+
+
+def akismet_command(host: str, port: int, workers: int, threads: int) -> list[str]:
+    """gunicorn serving the Akismet-compatible API, with threads: a check waits on the
+    database for most of its time, and each worker process holds a classifier (200-300 MB RSS), so
+    threads, not processes, carry the concurrency. Each thread may hold a database
+    connection: SQLAlchemy's pool (5 + 10 overflow) covers the default 12."""
+    return [
+        sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
+        "--threads", str(threads),
+        "--worker-class", "service.serving.gunicorn_workers.JsonErrorThreadWorker",
+        "--no-control-socket", "--access-logfile", "-", "service.akismet.wsgi:app",
+    ]  # fmt: skip

@@ -9,13 +9,22 @@ changed key or a moderator's changed sites take to reach every process.
 import threading
 import time
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from sqlalchemy import select
 
 from models import Moderator, Site
-from service.accounts.keys import MODERATOR_TOKEN_PREFIX, SITE_KEY_PREFIX, hash_key
+from service.accounts.keys import (
+    MODERATOR_TOKEN_PREFIX,
+    SITE_KEY_PREFIX,
+    hash_akismet_key,
+    hash_key,
+    normalise_akismet_key,
+)
 from service.errors import Unauthenticated
 from service.extensions import db
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -55,7 +64,7 @@ class Principal:
         return self.moderator.site_ids if self.moderator is not None else set()
 
 
-class PrincipalCache:
+class KeyCache(Generic[T]):
     """Resolved keys by hash, each kept for `ttl` seconds; at most `max_size` of them.
 
     Hand-rolled rather than a caching library: it is a dict with an expiry per entry, shared
@@ -65,27 +74,30 @@ class PrincipalCache:
 
     def __init__(self, ttl: float, max_size: int = 10_000):
         self.ttl, self.max_size = ttl, max_size
-        self.entries: dict[str, tuple[Principal, float]] = {}
+        self.entries: dict[str, tuple[T, float]] = {}
         self.lock = threading.Lock()
 
-    def get(self, key_hash: str) -> Principal | None:
-        """The cached principal, if still fresh."""
+    def get(self, key_hash: str) -> T | None:
+        """The cached value, if still fresh."""
         entry = self.entries.get(key_hash)
         if entry is None or entry[1] < time.monotonic():
             return None
         return entry[0]
 
-    def put(self, key_hash: str, principal: Principal) -> None:
+    def put(self, key_hash: str, value: T) -> None:
         """Remember a resolved key; the whole cache is dropped when it is full."""
         with self.lock:
             if len(self.entries) >= self.max_size:
                 self.entries.clear()
-            self.entries[key_hash] = (principal, time.monotonic() + self.ttl)
+            self.entries[key_hash] = (value, time.monotonic() + self.ttl)
 
     def clear(self) -> None:
         """Forget every key (tests, and after changing keys in this process)."""
         with self.lock:
             self.entries.clear()
+
+
+PrincipalCache = KeyCache[Principal]
 
 
 def authenticate_key(key: str, cache: PrincipalCache | None = None) -> Principal:
@@ -118,3 +130,51 @@ def moderator_ref(moderator: Moderator) -> ModeratorRef:
     """The snapshot of a moderator row."""
     sites = tuple(SiteRef(site.id, site.slug) for site in moderator.sites)
     return ModeratorRef(moderator.id, moderator.name, sites)
+
+
+@dataclass(frozen=True)
+class AkismetSite:
+    """A site as an Akismet-protocol caller: who it is and the settings a check applies."""
+
+    id: int
+    slug: str
+    auto_reject_above: float
+    auto_approve_below: float
+    moderation_mode: str
+    discard: bool
+
+
+def authenticate_akismet_key(
+    key: str | None, cache: "KeyCache[AkismetSite] | None" = None
+) -> AkismetSite:
+    """The site owning an Akismet-compatible key, or Unauthenticated (saying why).
+
+    With a `cache`, a resolved key is reused for its TTL (KEY_CACHE_SECONDS, as for the JSON
+    API's keys): a check then costs no key lookup, and a rotated key or a changed policy
+    reaches every process within that time.
+    """
+    if not key:
+        raise Unauthenticated('Empty "api_key" value')
+    normalised = normalise_akismet_key(key)
+    if normalised is None:
+        raise Unauthenticated("An Akismet key is 12 hexadecimal digits")
+    key_hash = hash_akismet_key(normalised)
+    site = cache.get(key_hash) if cache is not None else None
+    if site is None:
+        site = lookup_akismet_key(key_hash)
+        if cache is not None:
+            cache.put(key_hash, site)
+    return site
+
+
+def lookup_akismet_key(key_hash: str) -> AkismetSite:
+    """Resolve an Akismet key in the database, with the policy a check applies."""
+    row = db.session.execute(
+        select(
+            Site.id, Site.slug, Site.auto_reject_above, Site.auto_approve_below,
+            Site.moderation_mode, Site.akismet_discard,
+        ).where(Site.akismet_key_hash == key_hash)
+    ).first()  # fmt: skip
+    if row is None:
+        raise Unauthenticated("No site has this key")
+    return AkismetSite(*row)

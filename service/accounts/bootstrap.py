@@ -19,6 +19,7 @@ class DemoCredentials:
 
     site_slug: str
     site_key: str
+    akismet_key: str
     moderator_name: str
     moderator_token: str
 
@@ -30,5 +31,6 @@ def create_demo_if_empty() -> DemoCredentials | None:
     new_site = create_site(DEMO_SITE_NAME)
     new_moderator = create_moderator(DEMO_MODERATOR, [new_site.site.slug])
     return DemoCredentials(
-        new_site.site.slug, new_site.api_key, DEMO_MODERATOR, new_moderator.token
-    )
+        new_site.site.slug, new_site.api_key, new_site.akismet_key, DEMO_MODERATOR,
+        new_moderator.token,
+    )  # fmt: skip

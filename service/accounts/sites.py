@@ -9,7 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from models import ModerationMode, PolicyDefaults, Site
-from service.accounts.keys import SITE_KEY_PREFIX, display_prefix, generate_key, hash_key
+from service.accounts.keys import (
+    SITE_KEY_PREFIX,
+    display_prefix,
+    generate_akismet_key,
+    generate_key,
+    hash_akismet_key,
+    hash_key,
+)
 from service.errors import AlreadyExists, InvalidInput, NotFound
 from service.extensions import db
 
@@ -22,10 +29,11 @@ class SiteNotFound(NotFound):
 
 @dataclass(frozen=True)
 class NewSite:
-    """A created site and its API key, which is shown only this once."""
+    """A created site and its keys (API and Akismet-compatible), shown only this once."""
 
     site: Site
     api_key: str
+    akismet_key: str
 
 
 def slugify(name: str) -> str:
@@ -45,12 +53,13 @@ def create_site(
 ) -> NewSite:
     """Create a site with a fresh API key."""
     check_policy(moderation_mode, auto_reject_above, auto_approve_below)
-    api_key = generate_key(SITE_KEY_PREFIX)
+    api_key, akismet_key = generate_key(SITE_KEY_PREFIX), generate_akismet_key()
     site = Site(
         name=name,
         slug=slug or slugify(name),
         api_key_hash=hash_key(api_key),
         api_key_prefix=display_prefix(api_key),
+        akismet_key_hash=hash_akismet_key(akismet_key),
         moderation_mode=moderation_mode,
         auto_reject_above=auto_reject_above,
         auto_approve_below=auto_approve_below,
@@ -58,7 +67,18 @@ def create_site(
     db.session.add(site)
     commit_unique(f"A site with slug {site.slug!r} exists already.")
     logger.info("Created site %s", site.slug, extra={"site_id": site.id})
-    return NewSite(site, api_key)
+    return NewSite(site, api_key, akismet_key)
+
+
+def rotate_akismet_key(slug: str) -> str:
+    """Give the site a new Akismet-compatible key and return it. The old one stops working
+    at once: Akismet keys are looked up on every request, never cached."""
+    site = get_site(slug)
+    key = generate_akismet_key()
+    site.akismet_key_hash = hash_akismet_key(key)
+    commit_unique("That key is taken; run the command again.")  # 48 random bits: never seen
+    logger.info("New Akismet key for site %s", slug, extra={"site_id": site.id})
+    return key
 
 
 def update_site(
@@ -67,10 +87,13 @@ def update_site(
     moderation_mode: str | None = None,
     auto_reject_above: float | None = None,
     auto_approve_below: float | None = None,
+    akismet_discard: bool | None = None,
 ) -> Site:
     """Change a site's policy; unchanged settings keep their values. Takes effect for
     comments classified from now on."""
     site = get_site(slug)
+    if akismet_discard is not None:
+        site.akismet_discard = akismet_discard
     mode = moderation_mode or site.moderation_mode
     reject = site.auto_reject_above if auto_reject_above is None else auto_reject_above
     approve = site.auto_approve_below if auto_approve_below is None else auto_approve_below

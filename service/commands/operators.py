@@ -37,7 +37,8 @@ def create_site(
         raise click.ClickException(error.message) from error
     click.echo(f"site: {new.site.slug}")
     click.echo(f"api key: {new.api_key}")
-    click.echo("Store the key now: only its hash is kept.")
+    click.echo(f"akismet key: {new.akismet_key}")
+    click.echo("Store the keys now: only their hashes are kept.")
 
 
 @sites_group.command("update")
@@ -45,19 +46,44 @@ def create_site(
 @click.option("--mode", type=click.Choice(ModerationMode.ALL))
 @click.option("--reject-above", type=click.FloatRange(0, 1))
 @click.option("--approve-below", type=click.FloatRange(0, 1))
+@click.option(
+    "--akismet-discard/--no-akismet-discard",
+    default=None,
+    help="Answer Akismet spam with `X-akismet-pro-tip: discard` (WordPress then drops it).",
+)
 @with_appcontext
 def update_site(
-    slug: str, mode: str | None, reject_above: float | None, approve_below: float | None
+    slug: str,
+    mode: str | None,
+    reject_above: float | None,
+    approve_below: float | None,
+    akismet_discard: bool | None,
 ) -> None:
-    """Change a site's moderation mode or thresholds (e.g. from `thresholds suggest`)."""
+    """Change a site's moderation mode, thresholds (e.g. from `thresholds suggest`) or
+    Akismet discard opt-in."""
     try:
         site = sites.update_site(
             slug, moderation_mode=mode,
             auto_reject_above=reject_above, auto_approve_below=approve_below,
+            akismet_discard=akismet_discard,
         )  # fmt: skip
     except DomainError as error:
         raise click.ClickException(error.message) from error
     click.echo(describe(site))
+
+
+@sites_group.command("akismet-key")
+@click.argument("slug")
+@with_appcontext
+def akismet_key(slug: str) -> None:
+    """Give the site a new Akismet-compatible key (12 hex digits, for WordPress's Akismet
+    plugin and other Akismet clients) and print it; the old one stops working."""
+    try:
+        key = sites.rotate_akismet_key(slug)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"akismet key: {key}")
+    click.echo("Store the key now: only its hash is kept. The previous key no longer works.")
 
 
 @sites_group.command("list")
@@ -73,7 +99,7 @@ def describe(site: Site) -> str:
     return (
         f"{site.slug}  {site.name!r}  mode={site.moderation_mode}  "
         f"reject>={site.auto_reject_above}  approve<{site.auto_approve_below}  "
-        f"key={site.api_key_prefix}…"
+        f"key={site.api_key_prefix}…  akismet-discard={'on' if site.akismet_discard else 'off'}"
     )
 
 

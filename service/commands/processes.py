@@ -9,8 +9,15 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from service.accounts import bootstrap
+from service.akismet import create_akismet_app
 from service.learning import training
-from service.processes import WORKER_ENVIRONMENT, beat_command, web_command, worker_command
+from service.processes import (
+    WORKER_ENVIRONMENT,
+    akismet_command,
+    beat_command,
+    web_command,
+    worker_command,
+)
 from service.serving.supervised import serve_with_worker
 
 
@@ -22,19 +29,24 @@ from service.serving.supervised import serve_with_worker
 def serve(host: str, port: int, concurrency: int) -> None:
     """Web server plus one worker (with the periodic sweep): development and the demo."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    # One development server for both APIs: this process loads the classifier anyway
+    # (training on first start), so it may serve the Akismet routes, which score in-process.
+    served = create_akismet_app()
     upgrade()
     demo = bootstrap.create_demo_if_empty()
     click.echo(f"classifier: {training.ensure_default_classifier(progress=True)}")
     if demo is not None:
         print_demo(demo, host, port)
     command = worker_command(app, concurrency=concurrency, beat=True)
-    sys.exit(serve_with_worker(app, host, port, command))
+    sys.exit(serve_with_worker(served, host, port, command))
 
 
 def print_demo(demo: bootstrap.DemoCredentials, host: str, port: int) -> None:
     """Show the demo keys and a first request to try."""
     base = f"http://{host}:{port}/api/v1"
     click.echo(f"\nDemo site '{demo.site_slug}', key: {demo.site_key}")
+    click.echo(f"Its Akismet key (WordPress, Akismet clients: http://{host}:{port}/1.1/...): "
+               f"{demo.akismet_key}")  # fmt: skip
     click.echo(f"Demo moderator '{demo.moderator_name}', token: {demo.moderator_token}")
     click.echo("These are shown only now. Try:\n")
     click.echo(
@@ -54,6 +66,17 @@ def print_demo(demo: bootstrap.DemoCredentials, host: str, port: int) -> None:
 def web(host: str, port: int, workers: int) -> None:
     """Run the web service under gunicorn (production)."""
     exec_command(web_command(host, port, workers))
+
+
+@click.command("akismet")
+@click.option("--host", default="0.0.0.0", show_default=True)  # noqa: S104 - a server binds all
+@click.option("--port", default=8001, show_default=True)
+@click.option("--workers", default=1, show_default=True, help="gunicorn worker processes.")
+@click.option("--threads", default=12, show_default=True, help="Threads per worker process.")
+def akismet(host: str, port: int, workers: int, threads: int) -> None:
+    """Run the Akismet-compatible API under gunicorn (production). It scores comments
+    in-process: each worker process loads the classifier (200-300 MB RSS)."""
+    exec_command(akismet_command(host, port, workers, threads))
 
 
 @click.command("worker")

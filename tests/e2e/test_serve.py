@@ -8,12 +8,14 @@ import signal
 import subprocess
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.support.akismet import wordpress_form
 from tests.support.processes import ManagedProcess, free_port, port_open, wait_for
 
 pytestmark = pytest.mark.worker
@@ -95,6 +97,13 @@ def test_serve_on_an_empty_folder_prints_demo_keys_and_decides_comments(tmp_path
         assert (tmp_path / "moderato.db").exists()
         ready = urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz?deep=1", timeout=5)  # noqa: S310 - our own loopback server
         assert json.loads(ready.read())["checks"]["workers"] == "ok"  # file heartbeats
+        # The Akismet routes too, from the same server: scored in-process, stored in SQLite.
+        akismet_key = re.search(r"Akismet key .*: ([0-9a-f]{12})$", log, re.M).group(1)  # type: ignore[union-attr]
+        form = urllib.parse.urlencode(wordpress_form(akismet_key)).encode()
+        check = f"http://127.0.0.1:{port}/1.1/comment-check"
+        with urllib.request.urlopen(check, form, timeout=10) as answer:  # noqa: S310 - loopback
+            assert answer.read() == b"false"
+            assert answer.headers["X-akismet-guid"]
     finally:
         server.stop()
 

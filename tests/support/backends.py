@@ -1,6 +1,7 @@
 """Real databases and brokers for tests: PostgreSQL + Redis, and the embedded SQLite default."""
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from flask_migrate import upgrade
 from sqlalchemy import delete
 
 from models import (
+    AkismetCheck,
     ClassifierVersion,
     Comment,
     IdempotencyKey,
@@ -77,9 +79,11 @@ def app_config(backend: str, data_dir: Path, **overrides: Any) -> dict[str, Any]
     return config
 
 
-def build_app(backend: str, data_dir: Path, **overrides: Any) -> Flask:
-    """An app on a migrated database of `backend`."""
-    app = create_app(app_config(backend, data_dir, **overrides))
+def build_app(
+    backend: str, data_dir: Path, factory: Callable[..., Flask] = create_app, **overrides: Any
+) -> Flask:
+    """An app (from `factory`) on a migrated database of `backend`."""
+    app = factory(app_config(backend, data_dir, **overrides))
     with app.app_context():
         upgrade()
     return app
@@ -97,6 +101,7 @@ def clean_database() -> None:
     activations (training them is the slow part; tests that activate one roll it back)."""
     db.session.rollback()
     db.session.execute(delete(IdempotencyKey))
+    db.session.execute(delete(AkismetCheck))
     db.session.execute(delete(ModerationEvent))
     db.session.execute(delete(Comment))
     db.session.execute(delete(moderator_sites))

@@ -17,17 +17,18 @@ def compose() -> dict:
 
 def test_compose_runs_the_production_stack_with_health_checks() -> None:
     services = compose()["services"]
-    assert {"web", "worker", "beat", "postgres", "redis"} <= set(services)
-    for name in ("web", "worker", "postgres", "redis"):
+    assert {"web", "akismet", "worker", "beat", "postgres", "redis"} <= set(services)
+    for name in ("web", "akismet", "worker", "postgres", "redis"):
         assert "healthcheck" in services[name], name
     assert "gunicorn" not in services["web"]["command"]  # via `moderato web`, which runs gunicorn
     assert services["web"]["command"][:2] == ["moderato", "web"]
     assert services["beat"]["command"] == ["moderato", "beat"]
+    assert services["akismet"]["command"][:2] == ["moderato", "akismet"]
 
 
 def test_compose_services_use_postgres_and_redis() -> None:
     services = compose()["services"]
-    for name in ("web", "worker", "beat", "migrate"):
+    for name in ("web", "akismet", "worker", "beat", "migrate"):
         env = services[name]["environment"]
         assert env["DATABASE_URL"].startswith("postgresql")
         assert env["REDIS_URL"].startswith("redis://redis:")

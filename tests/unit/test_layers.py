@@ -28,3 +28,8 @@ def test_the_web_process_never_imports_the_ml_stack(tmp_path: Path) -> None:
 def test_the_probe_does_see_the_ml_stack_when_it_is_loaded(tmp_path: Path) -> None:
     # Guards the test above against passing for the wrong reason (a probe that sees nothing).
     assert "sklearn" in imported_after("import classifier.sklearn_classifier", tmp_path)
+
+
+def test_the_akismet_process_loads_the_classifier_it_scores_with(tmp_path: Path) -> None:
+    # The other side of the split: the Akismet process scores in-process (README).
+    assert "sklearn" in imported_after("import service.akismet.views", tmp_path)

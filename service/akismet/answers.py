@@ -37,7 +37,9 @@ def check_answer(verdict: str, guid: str | None, discard: bool) -> Response:
         return text("true", **headers)
     if verdict == "ham":
         return text("false", **headers)
-    return text(HELD, X_akismet_error=HELD_ERROR, **headers)
+    # Both headers: WordPress holds on X-akismet-error; other clients show the debug help
+    # (the PyPI client puts it in the ProtocolError it raises).
+    return text(HELD, X_akismet_error=HELD_ERROR, X_akismet_debug_help=HELD_ERROR, **headers)
 
 
 def json_answer(document: Any) -> Response:

@@ -11,8 +11,9 @@ from typing import Any
 import httpx
 
 from service.akismet import create_akismet_app
+from service.extensions import db
 from service.learning.training import ensure_default_classifier
-from tests.support.backends import build_app, dispose_app
+from tests.support.backends import build_app
 from tests.support.factories import create_site
 from tests.support.processes import ManagedProcess, free_port, wait_for
 from tests.support.web_servers import server_env
@@ -38,7 +39,9 @@ def prepare(data_dir: Path, **site_options: Any) -> tuple[str, str]:
         ensure_default_classifier()
         new = create_site("Il Quotidiano", **site_options)
         slug, key = new.site.slug, new.akismet_key
-    dispose_app(app)
+        # Not dispose_app: it closes kombu's connection pool, which every app with the same
+        # broker URL shares for the rest of the run. This app never published anything.
+        db.engine.dispose()
     return slug, key
 
 

@@ -9,8 +9,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service.akismet import create_akismet_app
-from tests.support import backends
+from tests.conftest import use_app
 from tests.support.factories import create_site
 
 FIELDS = (
@@ -32,17 +31,10 @@ text = st.text(max_size=300) | st.sampled_from(SPECIAL)
 
 
 @pytest.fixture
-def fuzz_app(
-    postgres_database: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Flask, str]]:
-    """The Akismet app on PostgreSQL with one site; the site's key."""
-    app = backends.build_app("postgresql", tmp_path_factory.mktemp("akismet-fuzz"),
-                             create_akismet_app)  # fmt: skip
-    with app.app_context():
-        backends.clean_database()
+def fuzz_app(akismet_apps: dict[str, Flask]) -> Iterator[tuple[Flask, str]]:
+    """The suite's Akismet app on PostgreSQL with one site; the site's key."""
+    for app in use_app(akismet_apps["postgresql"]):
         yield app, create_site().akismet_key
-        backends.clean_database()
-    backends.dispose_app(app)
 
 
 @settings(

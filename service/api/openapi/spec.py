@@ -252,6 +252,7 @@ def reply_object(reply: Reply) -> dict[str, Any]:
 
 
 def error_ref(status: int) -> dict[str, str]:
+    """A reference to the shared answer of an error status."""
     return {"$ref": f"#/components/responses/Error{status}"}
 
 

@@ -3,6 +3,7 @@
 from flask import Blueprint
 
 from service.api import authors, comments, dashboard, moderation, webhooks
+from service.api.openapi import views as openapi
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.register_blueprint(comments.bp)
@@ -10,3 +11,4 @@ bp.register_blueprint(moderation.bp)
 bp.register_blueprint(authors.bp)
 bp.register_blueprint(dashboard.bp)
 bp.register_blueprint(webhooks.bp)
+bp.register_blueprint(openapi.bp)

@@ -17,6 +17,7 @@ from service.errors import Forbidden, Unauthenticated
 
 F = TypeVar("F", bound=Callable[..., Any])
 CACHE_EXTENSION = "moderato.principals"
+ALLOWED_KEYS = "allowed_keys"  # on a view: the kinds of key `require` lets in (for OpenAPI)
 
 
 def init_app(app: Flask) -> None:
@@ -48,6 +49,9 @@ def require(*, site: bool = False, moderator: bool = False) -> Callable[[F], F]:
             g.principal = principal
             return view(*args, **kwargs)
 
+        kinds = {"site": site, "moderator": moderator}
+        allowed = frozenset(kind for kind, wanted in kinds.items() if wanted)
+        setattr(wrapped, ALLOWED_KEYS, allowed)
         return cast(F, wrapped)
 
     return decorator
@@ -72,3 +76,8 @@ def current_moderator() -> ModeratorRef:
     if moderator is None:
         raise Forbidden("A moderator token is required here.")
     return moderator
+
+
+def allowed_keys(view: Callable[..., Any]) -> frozenset[str]:
+    """The kinds of key a view takes ("site", "moderator"); empty for an open view."""
+    return frozenset(getattr(view, ALLOWED_KEYS, frozenset()))

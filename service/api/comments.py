@@ -5,9 +5,20 @@ from flask import Blueprint, Response, g, request
 from service import metrics
 from service.api.auth import current_principal, current_site, require
 from service.api.headers import idempotency_key
+from service.api.openapi.operations import IDEMPOTENCY_KEY, Reply, documented
 from service.api.requests import json_body, query_args
 from service.api.responses import comment_response, page_response
-from service.api.schemas import article_page_args_schema, comment_create_schema, load_or_raise
+from service.api.schemas import (
+    ArticlePathSchema,
+    CommentCreateSchema,
+    CommentPageSchema,
+    CommentSchema,
+    ModeratorCommentSchema,
+    PageArgsSchema,
+    article_page_args_schema,
+    comment_create_schema,
+    load_or_raise,
+)
 from service.moderation import intake
 
 bp = Blueprint("comments", __name__)
@@ -27,6 +38,19 @@ def count_refused_comments(response: Response) -> Response:
 
 @bp.post("/comments")
 @require(site=True)
+@documented(
+    body=CommentCreateSchema,
+    headers=(IDEMPOTENCY_KEY,),
+    replies={
+        202: Reply(
+            CommentSchema,
+            "The comment, stored and queued for classification (or the first answer again, "
+            "for a retry with the same Idempotency-Key).",
+            headers=("Location", "ETag"),
+        )
+    },
+    errors=(409,),
+)
 def create_comment() -> tuple[Response, int]:
     """Accept a comment; it is stored before the 202 and classified by a worker. A retry with
     the same Idempotency-Key gets the first answer."""
@@ -38,6 +62,15 @@ def create_comment() -> tuple[Response, int]:
 
 @bp.get("/comments/<id:comment_id>")
 @require(site=True, moderator=True)
+@documented(
+    replies={
+        200: Reply(
+            (CommentSchema, ModeratorCommentSchema),
+            "The comment: moderators also see the reader's details and the explanation.",
+            headers=("ETag",),
+        )
+    }
+)
 def get_comment(comment_id: int) -> tuple[Response, int]:
     """One comment of the caller's site(s)."""
     principal = current_principal()
@@ -47,6 +80,11 @@ def get_comment(comment_id: int) -> tuple[Response, int]:
 
 @bp.get("/articles/<path:article_id>/comments")
 @require(site=True)
+@documented(
+    path=ArticlePathSchema,
+    query=PageArgsSchema,
+    replies={200: Reply(CommentPageSchema, "A page of approved comments, oldest first.")},
+)
 def list_article_comments(article_id: str) -> dict:
     """The approved comments of an article, oldest first, for display under it."""
     principal = current_principal()

@@ -84,9 +84,14 @@ DATABASE_UNAVAILABLE_MESSAGE = "The database is unavailable; try again shortly."
 
 def status_of(error: DomainError) -> int:
     """The HTTP status of a domain error, by its nearest listed class."""
-    for kind in type(error).__mro__:
-        if kind in DOMAIN_STATUS:
-            return DOMAIN_STATUS[kind]
+    return status_of_kind(type(error))
+
+
+def status_of_kind(kind: type[DomainError]) -> int:
+    """The HTTP status of a kind of domain error (the OpenAPI description lists them)."""
+    for base in kind.__mro__:
+        if base in DOMAIN_STATUS:
+            return DOMAIN_STATUS[base]
     return 400
 
 

@@ -11,10 +11,13 @@ import logging
 from typing import Any
 
 from flask import Blueprint, current_app, request
+from marshmallow import EXCLUDE, Schema, fields
 from sqlalchemy import text
 
 from service import heartbeats
 from service.api.errors import error_response
+from service.api.openapi.errors import error_schema
+from service.api.openapi.operations import Reply, documented
 from service.celery import connect_once, short_timeout_connection
 from service.extensions import db
 from service.moderation.backlog import fetch_oldest_queued_age
@@ -26,18 +29,58 @@ bp = Blueprint("health", __name__)
 BROKER_TIMEOUT_SECONDS = 0.5
 
 
+DEEP_VALUES = {"1", "true", "yes"}
+STATUS_OK = {
+    "type": "object",
+    "required": ["status"],
+    "properties": {"status": {"const": "ok"}},
+}
+READY = {
+    "type": "object",
+    "required": ["status", "checks"],
+    "additionalProperties": False,
+    "properties": {
+        "status": {"const": "ok"},
+        "checks": {"type": "object", "additionalProperties": {"const": "ok"}},
+    },
+}
+
+
+class ReadinessArgsSchema(Schema):
+    """The query of /readyz."""
+
+    class Meta:
+        unknown = EXCLUDE  # probes may add their own parameters
+
+    deep = fields.String(
+        load_default="",
+        metadata={"description": "`1`, `true` or `yes`: also check that workers keep up."},
+    )
+
+
+readiness_args_schema = ReadinessArgsSchema()
+
+
 @bp.get("/healthz")
+@documented(replies={200: Reply(STATUS_OK, "The process is alive.")})
 def healthz() -> dict:
     """The process is alive."""
     return {"status": "ok"}
 
 
 @bp.get("/readyz")
+@documented(
+    query=ReadinessArgsSchema,
+    replies={
+        200: Reply(READY, "Every check is `ok`."),
+        503: Reply(error_schema(["not_ready"]), "A check failed: `fields` has every check."),
+    },
+)
 def readyz() -> Any:
     """The database and the broker are reachable (with `deep=1`: and workers keep up); 503
     otherwise, naming the failing checks."""
     checks = {"database": check_database(), "broker": check_broker()}
-    if request.args.get("deep", "").lower() in {"1", "true", "yes"}:
+    if readiness_args_schema.load(request.args)["deep"].lower() in DEEP_VALUES:
         checks |= {"workers": check_workers(), "queue": check_queue()}
     if all(state == "ok" for state in checks.values()):
         return {"status": "ok", "checks": checks}

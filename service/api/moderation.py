@@ -11,9 +11,16 @@ from service.api.moderation_schemas import (
     reversal_schema,
     status_counts_schema,
 )
+from service.api.openapi.operations import IF_MATCH, Reply, documented
 from service.api.requests import expected_version, json_body, query_args
 from service.api.responses import MODERATOR_PAGE, comment_response, page_response
 from service.api.schemas import (
+    DecisionSchema,
+    HistorySchema,
+    ModeratorCommentPageSchema,
+    ModeratorCommentSchema,
+    QueueArgsSchema,
+    RejectionSchema,
     decision_schema,
     events_schema,
     load_or_raise,
@@ -29,8 +36,20 @@ from service.moderation.filters import QueueFilter
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
 
+DECIDED = Reply(
+    ModeratorCommentSchema,
+    "The comment as this decision left it, with that version's ETag.",
+    headers=("ETag",),
+)
+
+
 @bp.get("/queue")
 @require(moderator=True)
+@documented(
+    query=QueueArgsSchema,
+    replies={200: Reply(ModeratorCommentPageSchema, "A page of the moderator's comments.")},
+    errors=(403,),
+)
 def list_queue() -> dict:
     """Comments of the moderator's sites awaiting (or past) a decision."""
     principal = current_principal()
@@ -50,6 +69,13 @@ def count_queue() -> dict:
 
 @bp.post("/comments/<id:comment_id>/approve")
 @require(moderator=True)
+@documented(
+    body=DecisionSchema,
+    body_required=False,
+    headers=(IF_MATCH,),
+    replies={200: DECIDED},
+    errors=(409, 412),
+)
 def approve_comment(comment_id: int) -> tuple[Response, int]:
     """Publish a comment."""
     principal = current_principal()
@@ -65,6 +91,7 @@ def approve_comment(comment_id: int) -> tuple[Response, int]:
 
 @bp.post("/comments/<id:comment_id>/reject")
 @require(moderator=True)
+@documented(body=RejectionSchema, headers=(IF_MATCH,), replies={200: DECIDED}, errors=(409, 412))
 def reject_comment(comment_id: int) -> tuple[Response, int]:
     """Reject a comment, with a reason."""
     principal = current_principal()
@@ -141,6 +168,7 @@ def get_thread(comment_id: int) -> dict:
 
 @bp.get("/comments/<id:comment_id>/history")
 @require(moderator=True)
+@documented(replies={200: Reply(HistorySchema, "One entry per status change, oldest first.")})
 def get_history(comment_id: int) -> dict:
     """The audit trail of one comment."""
     events = moderation.get_history(comment_id, current_moderator())

@@ -60,6 +60,20 @@ class IPAddressString(fields.IP):
         return str(super()._deserialize(value, attr, data, **kwargs))
 
 
+class JsonInteger(fields.Integer):
+    """A JSON integer: a number with no fractional part, `7` or `7.0` alike (JSON, and JSON
+    Schema's `integer`, do not tell them apart; Python's parser does). Never a string or a
+    boolean."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(strict=True, **kwargs)
+
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return super()._validated(value)
+
+
 def optional_string(max_length: int) -> CleanString:
     """An optional, nullable, bounded string field."""
     return CleanString(load_default=None, allow_none=True, validate=validate.Length(max=max_length))
@@ -86,11 +100,8 @@ class CommentCreateSchema(Schema):
     author_email = CleanEmail(load_default=None, allow_none=True, validate=validate.Length(max=254))
     author_url = optional_url()
     body = CleanString(required=True, validate=validate.Length(min=1, max=10_000))
-    parent_id = fields.Integer(
-        load_default=None,
-        allow_none=True,
-        strict=True,
-        validate=validate.Range(min=1, max=INTEGER_MAX),
+    parent_id = JsonInteger(
+        load_default=None, allow_none=True, validate=validate.Range(min=1, max=INTEGER_MAX)
     )
     author_ip = IPAddressString(load_default=None, allow_none=True)
     user_agent = optional_string(512)
@@ -129,10 +140,14 @@ class PageArgsSchema(Schema):
     cursor = CleanString(load_default=None)
 
 
-class ArticlePageArgsSchema(PageArgsSchema):
-    """A page of an article's comments: the article id from the path, the rest from the query."""
+class ArticlePathSchema(Schema):
+    """The article id in a path (/articles/<article_id>/comments), checked like one in a body."""
 
     article_id = CleanString(required=True, validate=validate.Length(min=1, max=255))
+
+
+class ArticlePageArgsSchema(PageArgsSchema, ArticlePathSchema):
+    """A page of an article's comments: the article id from the path, the rest from the query."""
 
 
 class QueueFilterArgsSchema(Schema):
@@ -168,7 +183,11 @@ class QueueArgsSchema(PageArgsSchema, QueueFilterArgsSchema):
     order = CleanString(load_default="oldest", validate=validate.OneOf(QUEUE_ORDERS))
 
 
-class CommentSchema(Schema):
+class AnswerSchema(Schema):
+    """A schema of answers: every field is always in them (the OpenAPI description says so)."""
+
+
+class CommentSchema(AnswerSchema):
     """A comment as a site sees it: no reader's private data."""
 
     id = fields.Integer()
@@ -201,7 +220,7 @@ class ModeratorCommentSchema(CommentSchema):
     explanation = fields.Dict(allow_none=True)
 
 
-class ModerationEventSchema(Schema):
+class ModerationEventSchema(AnswerSchema):
     """One entry of a comment's audit trail."""
 
     id = fields.Integer()
@@ -216,6 +235,26 @@ class ModerationEventSchema(Schema):
     score = fields.Float(allow_none=True)
     classifier_version = fields.String(allow_none=True)
     explanation = fields.Dict(allow_none=True)
+
+
+class CommentPageSchema(AnswerSchema):
+    """A page of comments as a site sees them (rendered by responses.page_response)."""
+
+    items = fields.List(fields.Nested(CommentSchema))
+    next_cursor = fields.String(allow_none=True)  # null on the last page
+
+
+class ModeratorCommentPageSchema(AnswerSchema):
+    """A page of the review queue."""
+
+    items = fields.List(fields.Nested(ModeratorCommentSchema))
+    next_cursor = fields.String(allow_none=True)
+
+
+class HistorySchema(AnswerSchema):
+    """A comment's audit trail, oldest first."""
+
+    items = fields.List(fields.Nested(ModerationEventSchema))
 
 
 comment_create_schema = CommentCreateSchema()

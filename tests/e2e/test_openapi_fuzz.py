@@ -1,0 +1,174 @@
+"""schemathesis fuzzes the API against its own OpenAPI description (/api/v1/openapi.json),
+authenticated as a site and as a moderator: no answer is a 5xx, and every answer is one the
+description allows (status, content type, headers, body schema), with all of schemathesis's
+default checks on (valid data accepted, invalid data refused, auth enforced...).
+
+Runs on PostgreSQL only, like tests/e2e/test_fuzz.py (the stricter backend).
+"""
+
+import itertools
+import json
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from flask import Flask
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, settings
+from schemathesis.core.failures import AcceptedNegativeData
+from schemathesis.openapi.checks import RejectedPositiveData
+from sqlalchemy import select
+
+from models import CommentStatus, Site
+from service import create_app
+from service.extensions import db
+from tests.support.factories import (
+    bearer,
+    comment_payload,
+    create_comment,
+    create_moderator,
+    create_site,
+)
+
+EXAMPLES_PER_OPERATION = 300  # about 2,500 requests in all, some operations having fewer cases
+SCHEMES = {"siteKey": "site", "moderatorToken": "moderator"}
+
+MINIMUM_REQUESTS = 2_000  # generated requests in all, as sites and as moderators
+sent: Counter[str] = Counter()  # generated requests per kind of key, for the total checked below
+fuzzed: set[str] = set()  # the operations that ran
+turns = itertools.count()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def enough_requests() -> Iterator[None]:
+    """After the whole module: the fuzzer sent at least MINIMUM_REQUESTS, both kinds of key
+    among them (checked when every operation ran, not for a `-k` selection)."""
+    yield
+    every_operation = {operation.ok().label for operation in schema.get_all_operations()}
+    if fuzzed == every_operation:
+        total = sum(sent.values())
+        print(f"\nschemathesis sent {total} generated requests: {dict(sent)}")  # noqa: T201
+        assert total >= MINIMUM_REQUESTS
+        assert sent["site"] > 0
+        assert sent["moderator"] > 0
+
+
+@pytest.fixture
+def keys(pg_app: Flask) -> dict[str, str]:
+    """A site, a moderator of it and a few comments for the fuzzer to find."""
+    site = create_site()
+    moderator = create_moderator(site.site)
+    for status in [CommentStatus.PENDING, CommentStatus.QUEUED, CommentStatus.APPROVED] * 3:
+        create_comment(site.site, status=status)
+    return {"site": site.api_key, "moderator": moderator.token}
+
+
+def served_description() -> dict[str, Any]:
+    """The description as an app serves it. Building it needs the routes only, so an app
+    with no database serves: schemathesis collects one test per operation at import time
+    (its fixture-based loader, `schemathesis.pytest.from_fixture`, reads a pytest internal
+    that pytest 9.2 removed)."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "BROKER_URL": "memory://"})
+    return app.test_client().get("/api/v1/openapi.json").get_json()  # type: ignore[no-any-return]
+
+
+DESCRIPTION = served_description()
+# Only the /api routes: the probes' 503 is their answer when no worker runs, as here.
+schema = schemathesis.openapi.from_dict(DESCRIPTION).include(path_regex="^/api/")
+# No undeclared query parameters: the API ignores them by contract (cache-busters, tracking),
+# which OpenAPI has no way to say for a list of parameters. This also stops schemathesis
+# adding unknown fields to bodies; the description says those are refused
+# (`additionalProperties: false`), and the tests below check that they are.
+schema.config.generation.update(allow_extra_parameters=False)
+# Refusals by size are refusals too: a body over 64 KiB (413), a URL over 4 KiB (414).
+negative = schema.config.checks.negative_data_rejection
+negative.expected_statuses = [*negative.expected_statuses, "413", "414", "431"]
+# Failures show the values sent: the keys and data here are the test's own.
+schema.config.output.sanitization.update(enabled=False)
+
+
+@schema.hook
+def filter_failure(context: Any, failure: Any, case: Any, response: Any) -> bool:
+    """Keep every failure but those where the API follows its documented contract in ways a
+    schema cannot say."""
+    if isinstance(failure, RejectedPositiveData) and response.status_code in {412, 422}:
+        return not refused_for_state(json.loads(response.content)["error"])
+    if isinstance(failure, AcceptedNegativeData) and response.status_code < 300:
+        return not accepted_after_trimming(failure)
+    return True
+
+
+# Refusals of well-formed values for what the server holds: an If-Match naming another
+# version, an Idempotency-Key used before with another body, a cursor its listing did not make
+# (an opaque token: any string, to a schema), a parent_id naming no comment of the article.
+STATE_CODES = {"precondition_failed", "idempotency_key_reused"}
+STATE_FIELDS = [{"cursor"}, {"parent_id"}]
+
+
+def refused_for_state(error: dict[str, Any]) -> bool:
+    """Whether a valid request was refused for the state of things, not for its shape."""
+    return error["code"] in STATE_CODES or set(error["fields"]) in STATE_FIELDS
+
+
+def accepted_after_trimming(failure: Any) -> bool:
+    """Lengths are counted after trimming (README): a value over `maxLength` only by its
+    surrounding white space is accepted. The description bounds the untrimmed value, which is
+    stricter, so a client within it is never refused."""
+    return "violates `maxLength`" in failure.message
+
+
+def test_the_fuzzed_description_is_the_one_served(client: FlaskClient) -> None:
+    assert client.get("/api/v1/openapi.json").get_json() == DESCRIPTION
+
+
+@pytest.mark.parametrize(
+    ("kind", "path", "body", "component"),
+    [
+        ("site", "/api/v1/comments", comment_payload(nickname="x"), "CommentCreate"),
+        ("moderator", "/api/v1/moderation/comments/{id}/reject", {"reason": "spam", "nickname": 1},
+         "Rejection"),
+    ],
+)  # fmt: skip
+def test_unknown_body_fields_are_refused_as_described(
+    pg_app: Flask, keys: dict[str, str], kind: str, path: str, body: Any, component: str
+) -> None:
+    assert DESCRIPTION["components"]["schemas"][component]["additionalProperties"] is False
+    comment = create_comment(db.session.scalars(select(Site)).one(), status=CommentStatus.PENDING)
+    response = pg_app.test_client().post(
+        path.format(id=comment.id), json=body, headers=bearer(keys[kind])
+    )
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["fields"]) == {"nickname"}
+
+
+def kind_for(case: Any) -> str | None:
+    """A kind of key the operation takes; where it takes both, each in turn."""
+    kinds = [SCHEMES[name] for entry in case.operation.definition.raw.get("security", [])
+             for name in entry]  # fmt: skip
+    return kinds[next(turns) % len(kinds)] if kinds else None
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES_PER_OPERATION,
+    deadline=None,  # timings on a shared machine are noise
+    # The database and keys are set up once per operation and shared by its examples.
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
+def test_every_answer_conforms_to_the_openapi_description(
+    case: Any, pg_app: Flask, keys: dict[str, str]
+) -> None:
+    kind = kind_for(case)
+    headers = {"Authorization": f"Bearer {keys[kind]}"} if kind else {}
+    sent[kind or "anyone"] += 1
+    fuzzed.add(case.operation.label)
+    # Every request goes to this test's app, also those that checks send on their own (the
+    # same request without its key, for one); the description was loaded from a dict.
+    case.operation.schema.app = pg_app
+    case.call_and_validate(headers=headers, app=pg_app)

@@ -1,7 +1,7 @@
 """Benchmark the Akismet-compatible comment-check: p99 latency with 50 concurrent checks.
 
 Run from the repository root: `python -m bench.akismet [--duration 10] [--concurrency 50]
-[--workers 1] [--threads 12] [--client wrk|httpx]`. Needs PostgreSQL on localhost (as
+[--workers 2] [--threads 2] [--client wrk|httpx]`. Needs PostgreSQL on localhost (as
 `make test` does) and, for the default client, `wrk` on PATH.
 
 Protocol:
@@ -65,8 +65,8 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=10, help="seconds measured")
     parser.add_argument("--concurrency", type=int, default=50, help="checks in flight")
-    parser.add_argument("--workers", type=int, default=1, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=12, help="threads per worker")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=2, help="threads per worker")
     parser.add_argument(
         "--client", choices=["wrk", "httpx"], default="wrk",
         help="wrk (C, light on the CPU the server needs) or httpx (asyncio, one Python process)",

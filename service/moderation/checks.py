@@ -81,7 +81,7 @@ def check_comment(
     change = gate.Change(0, CommentStatus.QUEUED, decision.status, decision.reason, actor,
                          scored=assessment.scored)  # fmt: skip
     comment_id = gate.admit_decided(
-        {**comment.values, "site_id": site.id}, change
+        {**comment.values, "site_id": site.id}, change, site_slug=site.slug
     ).change.comment_id
     guid = record_check(site.id, comment_id, VERDICTS[decision.status])
     db.session.commit()

@@ -23,9 +23,16 @@ DecisionKey = tuple[str, str, str]  # site, actor kind, outcome
 QUEUED = CommentStatus.QUEUED
 
 
-def recorder(applied: Sequence["Applied"]) -> Callable[[], None]:
-    """What to record once the changes in `applied` are committed."""
-    slugs = site_slugs({a.site_id for a in applied})
+def recorder(
+    applied: Sequence["Applied"], known_slugs: dict[int, str] | None = None
+) -> Callable[[], None]:
+    """What to record once the changes in `applied` are committed. `known_slugs` (site id to
+    slug), when it covers the batch's sites, spares the query."""
+    site_ids = {a.site_id for a in applied}
+    if known_slugs is not None and site_ids <= known_slugs.keys():
+        slugs = known_slugs
+    else:
+        slugs = site_slugs(site_ids)
     decisions = Counter(
         (slugs.get(a.site_id, ""), a.change.actor.kind, a.change.to_status) for a in applied
     )

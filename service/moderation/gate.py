@@ -139,11 +139,14 @@ def admit(values: dict[str, Any], *, enqueue: bool = True) -> Admitted:
     return Admitted(comment_id, now)
 
 
-def admit_decided(values: dict[str, Any], decision: Change) -> Applied:
+def admit_decided(
+    values: dict[str, Any], decision: Change, *, site_slug: str | None = None
+) -> Applied:
     """Store a new comment already decided (a synchronous check) with its audit entry: the
     row exactly as `admit` then `transition` would leave it, in two statements instead of
     three, and nothing sent to the workers. `decision` moves it from `queued`; its
-    `comment_id` is filled in here."""
+    `comment_id` is filled in here. `site_slug`, when the caller knows it, saves the metrics
+    a query."""
     if decision.from_status != CommentStatus.QUEUED:
         raise ValueError("a new comment is decided from queued")
     now, scored = utcnow(), decision.scored
@@ -168,7 +171,8 @@ def admit_decided(values: dict[str, Any], decision: Change) -> Applied:
     )
     db.session.execute(insert(EVENTS), [audit_row(applied)])
     record_webhooks([applied])  # a synchronous decision is announced like any other
-    after_commit(decision_metrics.recorder([applied]))
+    known_slugs = {applied.site_id: site_slug} if site_slug else None
+    after_commit(decision_metrics.recorder([applied], known_slugs))
     return applied
 
 

@@ -6,7 +6,7 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 
 from models import DeliveryStatus, WebhookEvent
-from service.api.schemas import CleanString, CleanUrl, PageArgsSchema
+from service.api.schemas import AnswerSchema, CleanString, CleanUrl, PageArgsSchema
 
 
 class EndpointCreateSchema(Schema):
@@ -31,7 +31,7 @@ class DeliveryArgsSchema(PageArgsSchema):
     status = CleanString(load_default=None, validate=validate.OneOf(DeliveryStatus.ALL))
 
 
-class EndpointSchema(Schema):
+class EndpointSchema(AnswerSchema):
     """An endpoint as its site sees it; the secret only in the answer that created it."""
 
     id = fields.Integer()
@@ -40,7 +40,7 @@ class EndpointSchema(Schema):
     created_at = fields.DateTime()
 
 
-class NewEndpointSchema(Schema):
+class NewEndpointSchema(AnswerSchema):
     """An endpoint just created (a `NewEndpoint`), with its secret (shown only this once)."""
 
     id = fields.Integer(attribute="endpoint.id")
@@ -50,7 +50,7 @@ class NewEndpointSchema(Schema):
     secret = fields.String()
 
 
-class DeliverySchema(Schema):
+class DeliverySchema(AnswerSchema):
     """One delivery of an endpoint, with how its attempts went."""
 
     id = fields.Integer()
@@ -59,14 +59,16 @@ class DeliverySchema(Schema):
     message_id = fields.String()  # the webhook-id header
     status = fields.String()  # pending, delivered or failed
     attempts = fields.Integer()
-    next_attempt_at = fields.Method("dump_next_attempt_at")
+    next_attempt_at = fields.Method(
+        "dump_next_attempt_at", metadata={"type": ["string", "null"], "format": "date-time"}
+    )
     last_attempt_at = fields.DateTime(allow_none=True)
     last_status_code = fields.Integer(allow_none=True)
     last_error = fields.String(allow_none=True)  # a stable code, e.g. timeout, refused_address
     redelivery_of = fields.Integer(allow_none=True)
     created_at = fields.DateTime()
     delivered_at = fields.DateTime(allow_none=True)
-    payload = fields.Method("dump_payload")  # the body sent, as JSON
+    payload = fields.Method("dump_payload", metadata={"type": "object"})  # the body sent
 
     def dump_next_attempt_at(self, delivery: Any) -> str | None:
         """When the next attempt is due; null once delivered or failed."""
@@ -77,6 +79,19 @@ class DeliverySchema(Schema):
     def dump_payload(self, delivery: Any) -> Any:
         """The stored body, parsed."""
         return json.loads(delivery.payload)
+
+
+class EndpointListSchema(AnswerSchema):
+    """A site's endpoints (rendered by the view)."""
+
+    items = fields.List(fields.Nested(EndpointSchema))
+
+
+class DeliveryPageSchema(AnswerSchema):
+    """A page of an endpoint's deliveries, newest first (rendered by the view)."""
+
+    items = fields.List(fields.Nested(DeliverySchema))
+    next_cursor = fields.String(allow_none=True)  # null on the last page
 
 
 endpoint_create_schema = EndpointCreateSchema()

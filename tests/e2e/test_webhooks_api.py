@@ -99,6 +99,13 @@ def test_an_endpoint_is_removed_with_a_204(client: FlaskClient) -> None:
     assert client.get(location, headers=bearer(site.api_key)).status_code == 404
 
 
+def test_an_endpoint_id_no_row_can_have_is_a_404_for_every_method(client: FlaskClient) -> None:
+    key = create_site().api_key
+    for method in ["get", "delete"]:
+        response = getattr(client, method)("/api/v1/webhooks/2147483648", headers=bearer(key))
+        assert response.status_code == 404, method  # was a 405 for DELETE
+
+
 def test_deliveries_are_listed_and_one_is_redelivered(
     client: FlaskClient, receiver: Receiver
 ) -> None:

@@ -13,6 +13,7 @@ from service.api.schemas import (
     AnswerSchema,
     CleanString,
     DecisionSchema,
+    JsonInteger,
     ModeratorCommentSchema,
     QueueFilterArgsSchema,
     optional_string,
@@ -66,10 +67,9 @@ class ActionSchema(Schema):
 class BulkTargetSchema(Schema):
     """One comment of a bulk decision, with the version (ETag number) the moderator saw."""
 
-    id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=INTEGER_MAX))
-    version = fields.Integer(
-        load_default=None, strict=True, validate=validate.Range(min=1, max=INTEGER_MAX)
-    )
+    # JSON integers: `7.0` is one too (JSON and JSON Schema do not tell it from `7`).
+    id = JsonInteger(required=True, validate=validate.Range(min=1, max=INTEGER_MAX))
+    version = JsonInteger(load_default=None, validate=validate.Range(min=1, max=INTEGER_MAX))
 
 
 class BulkFilterSchema(QueueFilterArgsSchema):

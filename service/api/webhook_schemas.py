@@ -7,6 +7,24 @@ from marshmallow import Schema, fields, validate
 
 from models import DeliveryStatus, WebhookEvent
 from service.api.schemas import AnswerSchema, CleanString, CleanUrl, PageArgsSchema
+from service.webhooks.endpoints import MAX_SECRET_BYTES, MIN_SECRET_BYTES, SECRET_PREFIX
+
+BASE64_QUANTUM = "[A-Za-z0-9+/]{4}"  # 3 bytes
+BASE64_TAILS = {0: "", 1: "[A-Za-z0-9+/]{2}==", 2: "[A-Za-z0-9+/]{3}="}  # the last 0-2 bytes
+
+
+def base64_pattern(min_bytes: int, max_bytes: int) -> str:
+    """A regular expression of padded base64 holding `min_bytes` to `max_bytes` bytes (what
+    endpoints.check_secret takes), so the description states it."""
+    alternatives = []
+    for extra, tail in BASE64_TAILS.items():
+        fewest, most = max(0, -(-(min_bytes - extra) // 3)), (max_bytes - extra) // 3
+        if fewest <= most:
+            alternatives.append(f"(?:{BASE64_QUANTUM}){{{fewest},{most}}}{tail}")
+    return "(?:" + "|".join(alternatives) + ")"
+
+
+SECRET_PATTERN = f"^{SECRET_PREFIX}{base64_pattern(MIN_SECRET_BYTES, MAX_SECRET_BYTES)}$"
 
 
 class EndpointCreateSchema(Schema):
@@ -15,6 +33,10 @@ class EndpointCreateSchema(Schema):
     url = CleanUrl(
         required=True, schemes={"http", "https"}, require_tld=False,
         validate=validate.Length(max=2048),
+        metadata={
+            "description": "An IP address in it must be a public one; a host in brackets an "
+            "IP address; a port at most 65535."
+        },
     )  # fmt: skip
     events = fields.List(
         CleanString(validate=validate.OneOf(WebhookEvent.ALL)),
@@ -22,7 +44,11 @@ class EndpointCreateSchema(Schema):
         validate=validate.Length(min=1, max=len(WebhookEvent.ALL)),
     )
     # Optional: a Standard Webhooks secret of your own ("whsec_" + base64); else one is made.
-    secret = CleanString(load_default=None, validate=validate.Length(max=100))
+    secret = CleanString(
+        load_default=None,
+        validate=validate.Length(max=100),
+        metadata={"pattern": SECRET_PATTERN},  # checked by endpoints.check_secret
+    )
 
 
 class DeliveryArgsSchema(PageArgsSchema):

@@ -17,11 +17,12 @@ import schemathesis
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from schemathesis.core.failures import AcceptedNegativeData
 from schemathesis.openapi.checks import RejectedPositiveData
 from sqlalchemy import select
 
-from models import CommentStatus, Site
+from models import INTEGER_MAX, CommentStatus, Site, WebhookDelivery
 from service import create_app
 from service.extensions import db
 from service.webhooks.endpoints import UNREACHABLE_URL
@@ -29,6 +30,7 @@ from tests.support.factories import (
     bearer,
     comment_payload,
     create_comment,
+    create_endpoint,
     create_moderator,
     create_site,
 )
@@ -56,13 +58,30 @@ def enough_requests() -> Iterator[None]:
         assert sent["moderator"] > 0
 
 
+# Ids of rows the `keys` fixture made, by path parameter: a random id almost never names one.
+known_ids: dict[str, list[int]] = {}
+
+
 @pytest.fixture
 def keys(pg_app: Flask) -> dict[str, str]:
-    """A site, a moderator of it and a few comments for the fuzzer to find."""
+    """A site, a moderator of it, a few comments, a webhook endpoint and a delivery (of the
+    moderator's decision on one of the comments) for the fuzzer to find."""
     site = create_site()
     moderator = create_moderator(site.site)
-    for status in [CommentStatus.PENDING, CommentStatus.QUEUED, CommentStatus.APPROVED] * 3:
+    comments = [
         create_comment(site.site, status=status)
+        for status in [CommentStatus.PENDING, CommentStatus.QUEUED, CommentStatus.APPROVED] * 3
+    ]
+    endpoint = create_endpoint(site.site)
+    decided = pg_app.test_client().post(
+        f"/api/v1/moderation/comments/{comments[0].id}/approve", headers=bearer(moderator.token)
+    )
+    assert decided.status_code == 200
+    known_ids.update(
+        comment_id=[comment.id for comment in comments],
+        endpoint_id=[endpoint.endpoint.id],
+        delivery_id=list(db.session.scalars(select(WebhookDelivery.id))),
+    )
     return {"site": site.api_key, "moderator": moderator.token}
 
 
@@ -100,6 +119,28 @@ def filter_failure(context: Any, failure: Any, case: Any, response: Any) -> bool
     if isinstance(failure, AcceptedNegativeData) and response.status_code < 300:
         return not accepted_after_trimming(failure)
     return True
+
+
+@schema.hook
+def flatmap_path_parameters(context: Any, path_parameters: dict[str, Any] | None) -> Any:
+    """Half the time, the ids of the path name rows that exist, so that the answers of found
+    rows (a thread, an undo, a redelivery) are checked too."""
+    if not path_parameters:  # an operation without any
+        return st.just(path_parameters)
+    return st.booleans().map(
+        lambda existing: with_known_ids(path_parameters) if existing else path_parameters
+    )
+
+
+def with_known_ids(path_parameters: dict[str, Any]) -> dict[str, Any]:
+    """Each valid id (a schema-violating one stays as it is) replaced by a known one, chosen
+    by its value so that a failing example replays the same."""
+    return {
+        name: known_ids[name][value % len(known_ids[name])]
+        if known_ids.get(name) and type(value) is int and 1 <= value <= INTEGER_MAX
+        else value
+        for name, value in path_parameters.items()
+    }
 
 
 # Refusals of well-formed values for what the server holds: an If-Match naming another

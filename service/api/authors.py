@@ -5,10 +5,15 @@ from flask import Blueprint
 from service.api.auth import current_moderator, require
 from service.api.moderation_schemas import (
     DECISION_ACTIONS,
+    AuthorArgsSchema,
+    AuthorDecisionSchema,
+    AuthorRecordSchema,
+    BulkResultSchema,
     author_args_schema,
     author_decision_schema,
     bulk_result_schema,
 )
+from service.api.openapi.operations import Reply, documented
 from service.api.requests import json_body, query_args
 from service.api.responses import MODERATOR_PAGE
 from service.api.schemas import load_or_raise
@@ -20,6 +25,16 @@ bp = Blueprint("authors", __name__, url_prefix="/moderation/authors")
 
 @bp.get("")
 @require(moderator=True)
+@documented(
+    query=AuthorArgsSchema,
+    replies={
+        200: Reply(
+            AuthorRecordSchema,
+            "The author's comments per status in your sites, and the latest, newest first.",
+        )
+    },
+    errors=(403,),
+)
 def get_author_record() -> dict:
     """Counts per status and recent comments of an author, by e-mail or IP."""
     args = load_or_raise(author_args_schema, query_args())
@@ -37,6 +52,11 @@ def get_author_record() -> dict:
 
 @bp.post("/decide")
 @require(moderator=True)
+@documented(
+    body=AuthorDecisionSchema,
+    replies={200: Reply(BulkResultSchema, "What was decided, and what was left as it was.")},
+    errors=(403,),
+)
 def decide_author_pending() -> dict:
     """Approve or reject all of an author's pending comments."""
     args = load_or_raise(author_decision_schema, json_body())

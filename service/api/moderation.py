@@ -6,6 +6,11 @@ from flask import Blueprint, Response
 from service.api.auth import current_moderator, current_principal, require
 from service.api.moderation_schemas import (
     DECISION_ACTIONS,
+    BulkDecisionSchema,
+    BulkResultSchema,
+    ReversalSchema,
+    StatusCountsSchema,
+    ThreadSchema,
     bulk_decision_schema,
     bulk_result_schema,
     reversal_schema,
@@ -20,6 +25,7 @@ from service.api.schemas import (
     ModeratorCommentPageSchema,
     ModeratorCommentSchema,
     QueueArgsSchema,
+    QueueFilterArgsSchema,
     RejectionSchema,
     decision_schema,
     events_schema,
@@ -60,6 +66,17 @@ def list_queue() -> dict:
 
 @bp.get("/queue/counts")
 @require(moderator=True)
+@documented(
+    query=QueueFilterArgsSchema,
+    replies={
+        200: Reply(
+            StatusCountsSchema,
+            "Comments per status; a count equal to `cap`, or of a status in `at_least`, is a "
+            "lower bound.",
+        )
+    },
+    errors=(403,),
+)
 def count_queue() -> dict:
     """How many comments match the queue's filters, per status."""
     args = load_or_raise(queue_filter_args_schema, query_args())
@@ -108,6 +125,13 @@ def reject_comment(comment_id: int) -> tuple[Response, int]:
 
 @bp.post("/comments/<id:comment_id>/undo")
 @require(moderator=True)
+@documented(
+    body=DecisionSchema,
+    body_required=False,
+    headers=(IF_MATCH,),
+    replies={200: Reply(ModeratorCommentSchema, "The comment as the undo left it.", ("ETag",))},
+    errors=(409, 412),
+)
 def undo_decision(comment_id: int) -> tuple[Response, int]:
     """Undo the caller's last decision on a comment (within 10 s); If-Match names it."""
     principal = current_principal()
@@ -123,6 +147,13 @@ def undo_decision(comment_id: int) -> tuple[Response, int]:
 
 @bp.post("/comments/<id:comment_id>/reverse")
 @require(moderator=True)
+@documented(
+    body=ReversalSchema,
+    body_required=False,
+    headers=(IF_MATCH,),
+    replies={200: DECIDED},
+    errors=(409, 412),
+)
 def reverse_decision(comment_id: int) -> tuple[Response, int]:
     """Approve a rejected comment, or reject an approved one."""
     principal = current_principal()
@@ -139,6 +170,11 @@ def reverse_decision(comment_id: int) -> tuple[Response, int]:
 
 @bp.post("/bulk")
 @require(moderator=True)
+@documented(
+    body=BulkDecisionSchema,
+    replies={200: Reply(BulkResultSchema, "What was decided, and what was left as it was.")},
+    errors=(403,),
+)
 def bulk_decide() -> dict:
     """Approve or reject listed comments (each with the version seen) or every match of a
     filter; reports how many were decided and how many had changed (conflicts)."""
@@ -156,6 +192,9 @@ def bulk_decide() -> dict:
 
 @bp.get("/comments/<id:comment_id>/thread")
 @require(moderator=True)
+@documented(
+    replies={200: Reply(ThreadSchema, "The comment, its parent (or null) and its replies.")}
+)
 def get_thread(comment_id: int) -> dict:
     """The comment with its parent and its replies."""
     thread = threads.get_thread(comment_id, current_moderator())

@@ -2,7 +2,7 @@
 the queue's counts. Like schemas.py: load schemas whitelist input, dump schemas choose what is
 shown."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
@@ -10,11 +10,27 @@ from models import INTEGER_MAX, CommentStatus
 from service.api.schemas import (
     MAX_PAGE_SIZE,
     REJECT_REASONS,
+    AnswerSchema,
     CleanString,
     DecisionSchema,
+    JsonInteger,
+    ModeratorCommentSchema,
     QueueFilterArgsSchema,
     optional_string,
 )
+
+
+def status_counts_field() -> fields.Dict:
+    """Comments per status, every status present (the description names them)."""
+    statuses = sorted(CommentStatus.ALL)
+    return fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={
+            "properties": {status: {"type": "integer", "minimum": 0} for status in statuses},
+            "required": statuses,
+        },
+    )
 
 
 class ReversalSchema(DecisionSchema):
@@ -31,6 +47,12 @@ MAX_DASHBOARD_DAYS = 366
 class ActionSchema(Schema):
     """An action on many comments: approve, or reject with a reason; an optional note."""
 
+    # check_reason, for the OpenAPI description (spec.py adds it to this schema's).
+    openapi_constraints: ClassVar[dict[str, Any]] = {
+        "if": {"properties": {"action": {"const": "reject"}}, "required": ["action"]},
+        "then": {"properties": {"reason": {"type": "string"}}, "required": ["reason"]},
+    }
+
     action = CleanString(required=True, validate=validate.OneOf(DECISION_ACTIONS))
     reason = CleanString(load_default=None, validate=validate.OneOf(REJECT_REASONS))
     note = optional_string(2000)
@@ -45,10 +67,9 @@ class ActionSchema(Schema):
 class BulkTargetSchema(Schema):
     """One comment of a bulk decision, with the version (ETag number) the moderator saw."""
 
-    id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=INTEGER_MAX))
-    version = fields.Integer(
-        load_default=None, strict=True, validate=validate.Range(min=1, max=INTEGER_MAX)
-    )
+    # JSON integers: `7.0` is one too (JSON and JSON Schema do not tell it from `7`).
+    id = JsonInteger(required=True, validate=validate.Range(min=1, max=INTEGER_MAX))
+    version = JsonInteger(load_default=None, validate=validate.Range(min=1, max=INTEGER_MAX))
 
 
 class BulkFilterSchema(QueueFilterArgsSchema):
@@ -65,6 +86,10 @@ class BulkFilterSchema(QueueFilterArgsSchema):
 class BulkDecisionSchema(ActionSchema):
     """POST /moderation/bulk: `items` (ids with versions) or `filter`, one of the two."""
 
+    openapi_constraints: ClassVar[dict[str, Any]] = {
+        "oneOf": [{"required": ["items"]}, {"required": ["filter"]}]
+    }
+
     items = fields.List(
         fields.Nested(BulkTargetSchema), validate=validate.Length(min=1, max=MAX_BULK_ITEMS)
     )
@@ -77,7 +102,7 @@ class BulkDecisionSchema(ActionSchema):
             raise ValidationError("Send either items or filter.", "items")
 
 
-class BulkResultSchema(Schema):
+class BulkResultSchema(AnswerSchema):
     """What a bulk decision did."""
 
     decided = fields.Integer(attribute="decided_count")
@@ -94,8 +119,23 @@ class AuthorArgsSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    email = CleanString(load_default=None, validate=validate.Length(min=1, max=254))
-    ip = CleanString(load_default=None, validate=validate.Length(min=1, max=45))
+    # check_one_key, for a body (query parameters cannot say it: their descriptions do).
+    openapi_constraints: ClassVar[dict[str, Any]] = {
+        "oneOf": [
+            {"properties": {key: {"type": "string"}}, "required": [key]} for key in ("email", "ip")
+        ]
+    }
+
+    email = CleanString(
+        load_default=None,
+        validate=validate.Length(min=1, max=254),
+        metadata={"description": "The author's e-mail address, exactly as stored; or `ip`."},
+    )
+    ip = CleanString(
+        load_default=None,
+        validate=validate.Length(min=1, max=45),
+        metadata={"description": "The author's IP address, exactly as stored; or `email`."},
+    )
     site = CleanString(load_default=None, validate=validate.Length(max=80))
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
 
@@ -123,7 +163,7 @@ class DashboardArgsSchema(Schema):
     days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=MAX_DASHBOARD_DAYS))
 
 
-class SourceDaySchema(Schema):
+class SourceDaySchema(AnswerSchema):
     """One source's decisions on one day."""
 
     day = fields.Date()
@@ -133,7 +173,7 @@ class SourceDaySchema(Schema):
     held = fields.Integer()
 
 
-class SpamDaySchema(Schema):
+class SpamDaySchema(AnswerSchema):
     """First decisions on one day and the share rejected."""
 
     day = fields.Date()
@@ -142,7 +182,7 @@ class SpamDaySchema(Schema):
     rate = fields.Float(allow_none=True)
 
 
-class AccuracyDaySchema(Schema):
+class AccuracyDaySchema(AnswerSchema):
     """Moderators' verdicts on one classifier version's decisions, on one day."""
 
     day = fields.Date()
@@ -152,7 +192,7 @@ class AccuracyDaySchema(Schema):
     confirmed = fields.Integer()
 
 
-class DashboardSchema(Schema):
+class DashboardSchema(AnswerSchema):
     """The dashboard's figures (service/moderation/stats.py)."""
 
     site = fields.String(allow_none=True)
@@ -160,7 +200,7 @@ class DashboardSchema(Schema):
     queue_size = fields.Integer()
     queued = fields.Integer()
     oldest_pending_at = fields.DateTime(allow_none=True)
-    oldest_pending_age_seconds = fields.Method("oldest_age")
+    oldest_pending_age_seconds = fields.Method("oldest_age", metadata={"type": ["number", "null"]})
     spam_rate = fields.Float(allow_none=True)
     missed_spam = fields.Integer()
     false_positives = fields.Integer()
@@ -174,17 +214,37 @@ class DashboardSchema(Schema):
         return round(age.total_seconds(), 1) if age is not None else None
 
 
-class StatusCountsSchema(Schema):
+class StatusCountsSchema(AnswerSchema):
     """Comments per status for a filter; a count equal to `cap`, or of a status listed in
     `at_least`, means at least that many."""
 
-    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    counts = status_counts_field()
     cap = fields.Integer()
-    at_least = fields.Method("sorted_at_least")  # statuses whose count is a lower bound
+    # The statuses whose count is a lower bound.
+    at_least = fields.Method(
+        "sorted_at_least", metadata={"type": "array", "items": {"type": "string"}}
+    )
 
     def sorted_at_least(self, counts: Any) -> list[str]:
         """The statuses counted only in part, in a stable order."""
         return sorted(counts.at_least)
+
+
+class AuthorRecordSchema(AnswerSchema):
+    """An author's record (rendered by the view, with the page dumper for `recent`)."""
+
+    email = fields.String(allow_none=True)
+    ip = fields.String(allow_none=True)
+    counts = status_counts_field()
+    recent = fields.List(fields.Nested(ModeratorCommentSchema))
+
+
+class ThreadSchema(AnswerSchema):
+    """A comment with its parent and its replies (rendered by the view)."""
+
+    comment = fields.Nested(ModeratorCommentSchema)
+    parent = fields.Nested(ModeratorCommentSchema, allow_none=True)  # null for a top-level one
+    replies = fields.List(fields.Nested(ModeratorCommentSchema))
 
 
 reversal_schema = ReversalSchema()

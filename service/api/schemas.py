@@ -121,10 +121,13 @@ class RejectionSchema(DecisionSchema):
     reason = CleanString(required=True, validate=validate.OneOf(REJECT_REASONS))
 
 
-def score_field() -> fields.Float:
+def score_field(description: str = "") -> fields.Float:
     """An optional spam score bound, 0 to 1."""
     return fields.Float(
-        load_default=None, allow_nan=False, validate=validate.Range(min=0.0, max=1.0)
+        load_default=None,
+        allow_nan=False,
+        validate=validate.Range(min=0.0, max=1.0),
+        metadata={"description": description} if description else {},
     )
 
 
@@ -159,7 +162,7 @@ class QueueFilterArgsSchema(Schema):
     article_id = CleanString(load_default=None, validate=validate.Length(max=255))
     site = CleanString(load_default=None, validate=validate.Length(max=80))
     classifier_version = CleanString(load_default=None, validate=validate.Length(max=64))
-    min_score = score_field()
+    min_score = score_field("At most `max_score`.")
     max_score = score_field()
     search = CleanString(data_key="q", load_default=None, validate=validate.Length(max=200))
 

@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the Standard Webhooks prefix, not a secret
 SECRET_BYTES = 32
 MIN_SECRET_BYTES, MAX_SECRET_BYTES = 24, 64
+UNREACHABLE_URL = "A host in brackets must be an IP address, a port at most 65535."
 
 
 class WebhookEndpointNotFound(NotFound):
@@ -57,7 +58,11 @@ def check_secret(secret: str) -> None:
 def check_url(url: str) -> None:
     """An http(s) URL with a host; an IP literal must be public unless private addresses are
     allowed. Names are checked when each delivery is made (what they resolve to can change)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - read for its check: ValueError outside 0-65535
+    except ValueError as error:  # `[...]` not an IP address, or a port out of range
+        raise InvalidInput(fields={"url": UNREACHABLE_URL}) from error
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise InvalidInput(fields={"url": "Must be an http or https URL with a host."})
     address = literal_address(parts.hostname)

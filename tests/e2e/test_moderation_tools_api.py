@@ -130,3 +130,16 @@ def test_site_keys_cannot_use_the_new_moderator_endpoints(client: FlaskClient) -
     ]:
         response = getattr(client, method)(url, headers=bearer(site.api_key))
         assert response.status_code == 403, url
+
+
+def test_bulk_ids_and_versions_are_json_integers(client: FlaskClient) -> None:
+    site = create_site()
+    alice = create_moderator(site.site)
+    comment = create_comment(site.site, status=CommentStatus.PENDING)
+    response = client.post(
+        "/api/v1/moderation/bulk",
+        json={"action": "approve", "items": [{"id": float(comment.id), "version": 1.0}]},
+        headers=bearer(alice.token),
+    )
+    assert response.status_code == 200
+    assert response.get_json()["decided_ids"] == [comment.id]

@@ -58,6 +58,8 @@ def test_a_secret_of_the_site_s_own_is_kept(client: FlaskClient) -> None:
     [
         ({"url": "not a url"}, "url"),
         ({"url": "https://127.0.0.1/hooks"}, "url"),
+        ({"url": "https://[edb:FaCdF06A4eD1]/hooks"}, "url"),  # was a 500 (schemathesis)
+        ({"url": "https://example.org:65536/hooks"}, "url"),
         ({"events": []}, "events"),
         ({"events": ["comment.created"]}, "events"),
         ({"secret": "whsec_tooshort"}, "secret"),
@@ -97,6 +99,13 @@ def test_an_endpoint_is_removed_with_a_204(client: FlaskClient) -> None:
     location = add(client, site.api_key).headers["Location"]
     assert client.delete(location, headers=bearer(site.api_key)).status_code == 204
     assert client.get(location, headers=bearer(site.api_key)).status_code == 404
+
+
+def test_an_endpoint_id_no_row_can_have_is_a_404_for_every_method(client: FlaskClient) -> None:
+    key = create_site().api_key
+    for method in ["get", "delete"]:
+        response = getattr(client, method)("/api/v1/webhooks/2147483648", headers=bearer(key))
+        assert response.status_code == 404, method  # was a 405 for DELETE
 
 
 def test_deliveries_are_listed_and_one_is_redelivered(

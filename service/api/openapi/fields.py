@@ -74,8 +74,14 @@ def text_attributes(
         # No `format: uri`: marshmallow takes IRIs too (`http://example.it/città`), and the
         # pattern says exactly what it takes.
         return {"pattern": URL}
-    # An address's own format says it all; a choice among words needs no pattern.
-    if not isinstance(field, CleanString) or isinstance(field, fields.Email) or "enum" in ret:
+    # An address's own format says it all; a choice among words needs no pattern; a field's
+    # own pattern (its metadata) says more than this one.
+    if (
+        not isinstance(field, CleanString)
+        or isinstance(field, fields.Email)
+        or "enum" in ret
+        or "pattern" in ret
+    ):
         return {}
     return {"pattern": NON_BLANK_TEXT if requires_text(field) else TEXT}
 

@@ -92,7 +92,7 @@ RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
         "schema": {"type": "string"},
     },
     "Location": {
-        "description": "Where to read the comment.",
+        "description": "Where to read what was created (the comment, the webhook endpoint).",
         "schema": {"type": "string"},
     },
 }
@@ -123,6 +123,7 @@ def build_spec(app: Flask) -> dict[str, Any]:
         }
         spec.path(path=openapi_path(rule), operations=operations)
     mark_answer_fields_required(spec, plugin)
+    add_schema_constraints(spec, plugin)
     return spec.to_dict()
 
 
@@ -277,3 +278,22 @@ def mark_answer_fields_required(spec: APISpec, plugin: MarshmallowPlugin) -> Non
     for (schema_class, *_modifiers), name in converter_of(plugin).refs.items():
         if issubclass(schema_class, AnswerSchema) and name in schemas:
             schemas[name]["required"] = list(schemas[name].get("properties", {}))
+
+
+def add_schema_constraints(spec: APISpec, plugin: MarshmallowPlugin) -> None:
+    """What a schema's checks across fields refuse (`@validates_schema`: one of two fields, a
+    reason to reject), where JSON Schema can say it: each schema class states it beside the
+    check as `openapi_constraints`, inherited constraints included (all of them apply)."""
+    schemas = spec.components.schemas
+    for (schema_class, *_modifiers), name in converter_of(plugin).refs.items():
+        if name not in schemas:
+            continue
+        constraints = [
+            vars(kind)["openapi_constraints"]
+            for kind in schema_class.__mro__
+            if "openapi_constraints" in vars(kind)
+        ]
+        if len(constraints) == 1:
+            schemas[name].update(constraints[0])
+        elif constraints:
+            schemas[name]["allOf"] = constraints

@@ -103,7 +103,8 @@ def test_request_headers_and_query_parameters_are_described(description: dict[st
     assert approve["requestBody"]["required"] is False  # an empty body is fine
     queue = paths["/api/v1/moderation/queue"]["get"]["parameters"]
     assert {parameter["name"] for parameter in queue} == {
-        "limit", "cursor", "status", "article_id", "site", "order",
+        "limit", "cursor", "status", "order", "article_id", "site", "classifier_version",
+        "min_score", "max_score", "q",
     }  # fmt: skip
 
 
@@ -121,3 +122,67 @@ def test_errors_are_the_one_error_shape_with_their_codes(description: dict[str, 
     error = description["components"]["schemas"]["Error"]["properties"]["error"]
     assert error["required"] == ["code", "message", "fields"]
     assert set(responses["Error503"]["headers"]) == {"Retry-After"}
+
+
+def test_the_moderators_tools_and_webhooks_are_described_with_their_keys(
+    description: dict[str, Any],
+) -> None:
+    paths = description["paths"]
+    for path, method in [
+        ("/api/v1/moderation/queue/counts", "get"),
+        ("/api/v1/moderation/comments/{comment_id}/undo", "post"),
+        ("/api/v1/moderation/comments/{comment_id}/reverse", "post"),
+        ("/api/v1/moderation/bulk", "post"),
+        ("/api/v1/moderation/comments/{comment_id}/thread", "get"),
+        ("/api/v1/moderation/authors", "get"),
+        ("/api/v1/moderation/authors/decide", "post"),
+        ("/api/v1/moderation/dashboard", "get"),
+    ]:
+        assert paths[path][method]["security"] == [{"moderatorToken": []}], path
+    for path, method in [
+        ("/api/v1/webhooks", "post"),
+        ("/api/v1/webhooks/{endpoint_id}", "delete"),
+        ("/api/v1/webhooks/{endpoint_id}/deliveries", "get"),
+        ("/api/v1/webhooks/{endpoint_id}/deliveries/{delivery_id}/redeliver", "post"),
+    ]:
+        assert paths[path][method]["security"] == [{"siteKey": []}], path
+    undo = paths["/api/v1/moderation/comments/{comment_id}/undo"]["post"]
+    assert {"$ref": "#/components/parameters/IfMatch"} in undo["parameters"]
+    assert {"409", "412"} <= set(undo["responses"])
+    created = paths["/api/v1/webhooks"]["post"]["responses"]["201"]
+    assert set(created["headers"]) == {"Location"}
+    assert set(paths["/api/v1/webhooks/{endpoint_id}"]["delete"]["responses"]["204"]) == {
+        "description"
+    }  # no body
+
+
+def test_answers_built_by_hand_have_exact_schemas(description: dict[str, Any]) -> None:
+    schemas = description["components"]["schemas"]
+    for name in ["StatusCounts", "BulkResult", "AuthorRecord", "Thread", "Dashboard",
+                 "Endpoint", "NewEndpoint", "Delivery", "DeliveryPage"]:  # fmt: skip
+        assert schemas[name]["required"] == list(schemas[name]["properties"]), name
+        assert schemas[name]["additionalProperties"] is False, name
+    counts = schemas["StatusCounts"]["properties"]["counts"]
+    assert counts["required"] == ["approved", "pending", "queued", "rejected"]
+    assert schemas["StatusCounts"]["properties"]["at_least"]["type"] == "array"
+    assert schemas["Thread"]["properties"]["parent"] == {
+        "anyOf": [{"$ref": "#/components/schemas/ModeratorComment"}, {"type": "null"}]
+    }
+
+
+def test_checks_across_fields_are_in_the_body_schemas(description: dict[str, Any]) -> None:
+    schemas = description["components"]["schemas"]
+    bulk = schemas["BulkDecision"]
+    assert {"oneOf": [{"required": ["items"]}, {"required": ["filter"]}]} in bulk["allOf"]
+    reject_needs_reason = {
+        "if": {"properties": {"action": {"const": "reject"}}, "required": ["action"]},
+        "then": {"properties": {"reason": {"type": "string"}}, "required": ["reason"]},
+    }
+    assert reject_needs_reason in bulk["allOf"]
+    # Both of AuthorDecisionSchema's bases check something: both constraints apply.
+    action, one_key = schemas["AuthorDecision"]["allOf"]
+    assert action == reject_needs_reason
+    assert one_key["oneOf"] == [
+        {"properties": {"email": {"type": "string"}}, "required": ["email"]},
+        {"properties": {"ip": {"type": "string"}}, "required": ["ip"]},
+    ]

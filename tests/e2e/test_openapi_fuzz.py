@@ -16,7 +16,6 @@ import pytest
 import schemathesis
 from flask import Flask
 from flask.testing import FlaskClient
-from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.core.failures import AcceptedNegativeData
 from schemathesis.openapi.checks import RejectedPositiveData
@@ -34,6 +33,7 @@ from tests.support.factories import (
     create_moderator,
     create_site,
 )
+from tests.support.schemathesis_settings import fuzz_settings
 
 EXAMPLES_PER_OPERATION = 120  # about 2,500 requests in all, some operations having fewer cases
 SCHEMES = {"siteKey": "site", "moderatorToken": "moderator"}
@@ -212,16 +212,7 @@ def kind_for(case: Any) -> str | None:
 
 
 @schema.parametrize()
-@settings(
-    max_examples=EXAMPLES_PER_OPERATION,
-    deadline=None,  # timings on a shared machine are noise
-    # The database and keys are set up once per operation and shared by its examples.
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.filter_too_much,
-        HealthCheck.function_scoped_fixture,
-    ],
-)
+@fuzz_settings(EXAMPLES_PER_OPERATION)
 def test_every_answer_conforms_to_the_openapi_description(
     case: Any, pg_app: Flask, keys: dict[str, str]
 ) -> None:

@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 import schemathesis
 from flask import Flask
-from hypothesis import HealthCheck, settings
 from schemathesis.openapi.checks import AllowHeaderMismatch, UnsupportedMethodResponse
 
 from tests.conftest import use_app
 from tests.support.factories import create_site
+from tests.support.schemathesis_settings import fuzz_settings
 
 SPEC = Path(__file__).resolve().parents[3].parent / "shared" / "akismet" / "spec.yml"
 if not SPEC.is_file():  # always there in CI
@@ -93,16 +93,7 @@ def use_key(case: Any, key: str) -> str:
 
 
 @schema.parametrize()
-@settings(
-    max_examples=EXAMPLES_PER_OPERATION,
-    deadline=None,  # timings on a shared machine are noise
-    # The site is set up once per operation and shared by its examples.
-    suppress_health_check=[
-        HealthCheck.too_slow,
-        HealthCheck.filter_too_much,
-        HealthCheck.function_scoped_fixture,
-    ],
-)
+@fuzz_settings(EXAMPLES_PER_OPERATION)
 def test_every_akismet_answer_conforms_to_automattics_description(
     case: Any, akismet_pg: Flask, akismet_key: str
 ) -> None:

@@ -107,6 +107,16 @@ QUEUE_SCORE = func.coalesce(Comment.spam_score, -1.0)
 Index(
     "ix_comments_status_site_score", Comment.status, Comment.site_id, QUEUE_SCORE.desc(), Comment.id
 )
+# The same within one article (`article_id` with `order=score`): without it a deep cursor of a
+# large article walked the site's whole status filtering by article (bench/queue.py).
+Index(
+    "ix_comments_site_article_status_score",
+    Comment.site_id,
+    Comment.article_id,
+    Comment.status,
+    QUEUE_SCORE.desc(),
+    Comment.id,
+)
 
 
 SEARCH_INDEX = "ix_comments_search_trgm"

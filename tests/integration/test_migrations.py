@@ -13,6 +13,7 @@ from service.extensions import db
 UNCOMPARABLE = {
     "uq_classifier_versions_one_active",
     "ix_comments_status_site_score",
+    "ix_comments_site_article_status_score",
     "ix_comments_search_trgm",  # PostgreSQL only, on an expression (models.search_text)
 }
 

@@ -51,7 +51,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -260,13 +260,23 @@ def queue_path(**query: str) -> str:
     return "/api/v1/moderation/queue?" + urlencode(query)
 
 
-def get_json(port: int, path: str, token: str) -> dict:
-    """One API answer, parsed."""
-    request = urllib.request.Request(  # noqa: S310 - our own server on localhost
-        f"http://127.0.0.1:{port}{path}", headers={"Authorization": f"Bearer {token}"}
-    )
-    with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
-        return json.load(answer)
+# Reads one API answer (path, token) -> parsed JSON: over HTTP here, through the Flask test
+# client in bench/queue_profile.py, so both define the same cases.
+Fetch = Callable[[str, str], dict]
+
+
+def http_fetch(port: int) -> Fetch:
+    """A Fetch from the server on `port`."""
+
+    def get_json(path: str, token: str) -> dict:
+        """One API answer, parsed."""
+        request = urllib.request.Request(  # noqa: S310 - our own server on localhost
+            f"http://127.0.0.1:{port}{path}", headers={"Authorization": f"Bearer {token}"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+            return json.load(answer)
+
+    return get_json
 
 
 ORDER_SQL = {
@@ -294,14 +304,14 @@ def deep_cursors(
     return cursors
 
 
-def with_cursors(port: int, token: str, query: dict[str, str], deep: list[str]) -> list[str]:
+def with_cursors(fetch: Fetch, token: str, query: dict[str, str], deep: list[str]) -> list[str]:
     """Paths of page 2 (the API's own next_cursor) and of the deeper cursors."""
-    first = get_json(port, queue_path(**query), token)
+    first = fetch(queue_path(**query), token)
     cursors = [first["next_cursor"]] if first["next_cursor"] else []
     return [queue_path(**query, cursor=cursor) for cursor in cursors + deep]
 
 
-def define_cases(port: int, tokens: dict[str, str]) -> list[Case]:
+def define_cases(fetch: Fetch, tokens: dict[str, str]) -> list[Case]:
     """Every case of the protocol, for every order."""
     cases = []
     with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
@@ -325,7 +335,7 @@ def define_cases(port: int, tokens: dict[str, str]) -> list[Case]:
             for status in ("pending", "approved"):
                 query = {"status": status, "order": order}
                 deep = deep_cursors(conn, order, "site_id = %s AND status = %s", (big, status))
-                case(f"one site, {status}, cursor", one, with_cursors(port, one, query, deep))
+                case(f"one site, {status}, cursor", one, with_cursors(fetch, one, query, deep))
             paths = [
                 queue_path(status="approved", order=order, article_id=a) for a in (top, middling)
             ]
@@ -335,7 +345,7 @@ def define_cases(port: int, tokens: dict[str, str]) -> list[Case]:
                 query = {"status": "approved", "order": order, "article_id": article}
                 where = "site_id = %s AND article_id = %s AND status = 'approved'"
                 deep = deep_cursors(conn, order, where, (big, article))
-                cursor_paths += with_cursors(port, one, query, deep)
+                cursor_paths += with_cursors(fetch, one, query, deep)
             case("one site, article_id, cursor", one, cursor_paths)
             for status in ("pending", "approved"):
                 query = {"status": status, "order": order}
@@ -343,13 +353,13 @@ def define_cases(port: int, tokens: dict[str, str]) -> list[Case]:
                 where = "site_id = ANY(%s) AND status = %s"
                 deep = deep_cursors(conn, order, where, (list(several), status))
                 case(
-                    f"several sites, {status}, cursor", many, with_cursors(port, many, query, deep)
+                    f"several sites, {status}, cursor", many, with_cursors(fetch, many, query, deep)
                 )
             query = {"status": "pending", "order": order, "site": "middle"}
             case("several sites, site=middle", many, [queue_path(**query)])
             deep = deep_cursors(conn, order, "site_id = %s AND status = 'pending'", (middle,))
-            case("several sites, site=middle, cursor", many, with_cursors(port, many, query, deep))
-            cases.extend(filter_cases(port, tokens, order))
+            case("several sites, site=middle, cursor", many, with_cursors(fetch, many, query, deep))
+            cases.extend(filter_cases(fetch, tokens, order))
     cases.extend(count_cases(tokens))
     return cases
 
@@ -364,7 +374,7 @@ SEARCHES = (
 )
 
 
-def filter_cases(port: int, tokens: dict[str, str], order: str) -> list[Case]:
+def filter_cases(fetch: Fetch, tokens: dict[str, str], order: str) -> list[Case]:
     """The web UI's filters: text search, score range, classifier version; with a cursor."""
     one, many = tokens["one"], tokens["several"]
     cases = []
@@ -375,7 +385,7 @@ def filter_cases(port: int, tokens: dict[str, str], order: str) -> list[Case]:
         path = queue_path(status="pending", order=order, q=search)
         cases.append(Case(f"several sites, q={label}", order, many, [path]))
     query = {"status": "pending", "order": order, "min_score": "0.5", "max_score": "0.7"}
-    paths = with_cursors(port, one, query, [])
+    paths = with_cursors(fetch, one, query, [])
     cases.append(Case("one site, score range", order, one, [queue_path(**query), *paths]))
     query = {"status": "approved", "order": order, "classifier_version": "bench-v1"}
     cases.append(Case("one site, classifier_version", order, one, [queue_path(**query)]))
@@ -495,7 +505,7 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="bench-queue-"))
     try:
         with web_server(args.workers, scratch) as (port, process):
-            cases = [c for c in define_cases(port, tokens) if args.only in c.label]
+            cases = [c for c in define_cases(http_fetch(port), tokens) if args.only in c.label]
             print(
                 f"{len(cases)} cases; gunicorn {args.workers} sync workers; wrk 1 thread, "
                 f"{args.connections} connections, {args.duration} s per case after "

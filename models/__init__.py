@@ -17,6 +17,7 @@ from models.comment import (
     Comment,
     CommentStatus,
     ModerationEvent,
+    queue_score,
     search_text,
 )
 from models.idempotency import IdempotencyKey
@@ -53,6 +54,7 @@ __all__ = [
     "WebhookEndpoint",
     "WebhookEvent",
     "moderator_sites",
+    "queue_score",
     "search_text",
     "utcnow",
 ]

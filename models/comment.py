@@ -101,8 +101,18 @@ class Comment(Base):
         return self.site.slug
 
 
-# The review queue's score order: most spam-like first, unscored (queued) comments last.
-QUEUE_SCORE = func.coalesce(Comment.spam_score, -1.0)
+def queue_score(entity: Any) -> ColumnElement[float]:
+    """The review queue's score order of `entity` (the mapped class or the table's columns):
+    most spam-like first, unscored (queued) comments last.
+
+    -1.0 is written into the SQL, not bound: PostgreSQL matches an expression index only to
+    the same expression, and a prepared statement that PostgreSQL plans once for every value
+    (a generic plan) would see `coalesce(spam_score, $1)` and sort every comment of the status.
+    """
+    return func.coalesce(entity.spam_score, literal_column("-1.0"))
+
+
+QUEUE_SCORE = queue_score(Comment)
 # Serves `order=score` for one site and status without a sort (1,000,000 rows: see bench/queue.py).
 Index(
     "ix_comments_status_site_score", Comment.status, Comment.site_id, QUEUE_SCORE.desc(), Comment.id

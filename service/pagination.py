@@ -11,10 +11,15 @@ from service.errors import InvalidInput
 
 @dataclass(frozen=True)
 class Page:
-    """A page of results and the cursor of the next one (None on the last page)."""
+    """A page of results and the cursor of the next one (None on the last page).
+
+    `columns`, when set, says that the items are rows (tuples) of these columns in this order,
+    so that a dumper may read them by position (service/api/dumping.py).
+    """
 
     items: list[Any]
     next_cursor: str | None
+    columns: tuple[str, ...] | None = None
 
 
 def encode_cursor(order: str, key: list[Any]) -> str:

@@ -32,4 +32,8 @@ def comment_response(
 def page_response(page: Page, principal: Principal) -> dict[str, Any]:
     """A page of comments as `{"items": [...], "next_cursor": ...}`."""
     dumper = MODERATOR_PAGE if principal.moderator is not None else SITE_PAGE
-    return {"items": dumper.dump_many(page.items), "next_cursor": page.next_cursor}
+    if page.columns is not None:
+        items = dumper.dump_rows(page.items, page.columns)
+    else:
+        items = dumper.dump_many(page.items)
+    return {"items": items, "next_cursor": page.next_cursor}

@@ -6,24 +6,26 @@ ORDER BY ... LIMIT: a btree cannot return `site_id IN (...)` in `id` or score or
 PostgreSQL would otherwise read and sort every matching row (bench/queue.py).
 """
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, select, union_all
 
-from models import INTEGER_MAX, Comment, Site
+from models import INTEGER_MAX, Comment, Site, queue_score
 from service.extensions import db
+from service.moderation.filters import QueueFilter, filter_values, parameterised_conditions
 from service.pagination import Page, decode_cursor, encode_cursor, invalid_cursor
 
+COMMENTS, SITES = Comment.__table__, Site.__table__
 # A page is read as plain rows (every comment column and the site's slug), not ORM objects:
 # building 51 Comment instances with their joined Site cost more than the query (bench/queue.py).
-ROW_COLUMNS = (*Comment.__table__.c, Site.slug.label("site_slug"))
-
-
-def queue_score(entity: Any) -> ColumnElement[float]:
-    """The score order's key of `Comment` (models.QUEUE_SCORE, indexed)."""
-    return func.coalesce(entity.spam_score, -1.0)
+ROW_COLUMNS = (*COMMENTS.c, SITES.c.slug.label("site_slug"))
+ROW_KEYS = tuple(column.key for column in ROW_COLUMNS)
+# Statements of the review queue kept per process, one per shape of request (see
+# `queue_statement`); a moderator of many sites makes one shape per number of sites.
+QUEUE_STATEMENTS = 256
 
 
 @dataclass(frozen=True)
@@ -42,8 +44,8 @@ def after_score(key: list[Any]) -> ColumnElement[bool]:
     The leading `score <= k` is implied by the rest; it is there so that PostgreSQL starts
     the index scan at the cursor instead of filtering every row before it.
     """
-    score = queue_score(Comment)
-    return and_(score <= key[0], or_(score < key[0], Comment.id > key[1]))
+    score = queue_score(COMMENTS.c)
+    return and_(score <= key[0], or_(score < key[0], COMMENTS.c.id > key[1]))
 
 
 # What each kind of key value may hold: an id fits the integer column, a score is in [-1, 1]
@@ -54,10 +56,10 @@ KEY_RANGES: dict[type, tuple[float, float]] = {int: (0, INTEGER_MAX), float: (-1
 
 ORDERINGS = {
     "oldest": Ordering(
-        lambda _, id_: (id_.asc(),), lambda c: [c.id], lambda k: Comment.id > k[0], (int,)
+        lambda _, id_: (id_.asc(),), lambda c: [c.id], lambda k: COMMENTS.c.id > k[0], (int,)
     ),
     "newest": Ordering(
-        lambda _, id_: (id_.desc(),), lambda c: [c.id], lambda k: Comment.id < k[0], (int,)
+        lambda _, id_: (id_.desc(),), lambda c: [c.id], lambda k: COMMENTS.c.id < k[0], (int,)
     ),
     "score": Ordering(
         lambda score, id_: (score.desc(), id_.asc()),
@@ -66,6 +68,55 @@ ORDERINGS = {
         (float, int),
     ),
 }
+
+
+def paginate_filtered(
+    site_ids: Sequence[int], queue_filter: QueueFilter, order: str, limit: int, cursor: str | None
+) -> Page:
+    """One page of the comments of `site_ids` matching `queue_filter`, in `order`.
+
+    The review queue's listing: the statement comes from `queue_statement`, built once per
+    process for each shape of request, and only the values change (bound parameters). Building
+    the statement afresh and letting SQLAlchemy find its compiled form in its cache cost about
+    0.5 ms a request, as much as reading the page's 51 rows.
+    """
+    if not site_ids:  # a moderator whose sites were all deleted
+        return Page(items=[], next_cursor=None)
+    ordering = ORDERINGS[order]
+    key = cursor_key(cursor, order, ordering) if cursor else None
+    values = filter_values(queue_filter)
+    statement = queue_statement(tuple(values), len(site_ids), order, key is not None)
+    parameters = values | {f"site_{number}": site for number, site in enumerate(site_ids)}
+    parameters |= {f"key_{number}": value for number, value in enumerate(key or ())}
+    rows = db.session.execute(statement, parameters | {"limit": limit + 1}).all()
+    return page_of(rows, order, ordering, limit)
+
+
+@functools.lru_cache(maxsize=QUEUE_STATEMENTS)
+def queue_statement(names: tuple[str, ...], sites: int, order: str, after: bool) -> Select[Any]:
+    """The page statement for a filter with these `filter_values` names, over `sites` sites,
+    in `order`, after a cursor's key or not; every value is a bound parameter (site_N,
+    the filter's names, key_N, limit)."""
+    ordering = ORDERINGS[order]
+    key: list[Any] = [bindparam(f"key_{number}") for number in range(len(ordering.key_types))]
+    parts = [
+        limited(
+            select(COMMENTS).where(*parameterised_conditions(bindparam(f"site_{number}"), names)),
+            ordering, key if after else None, bindparam("limit"),
+        )
+        for number in range(sites)
+    ]  # fmt: skip
+    statement = parts[0] if len(parts) == 1 else merged(parts, ordering, bindparam("limit"))
+    return as_rows(statement)
+
+
+def page_of(rows: Sequence[Any], order: str, ordering: Ordering, limit: int) -> Page:
+    """The first `limit` rows, and the cursor after them if there are more."""
+    items = list(rows[:limit])
+    next_cursor = None
+    if len(rows) > limit:
+        next_cursor = encode_cursor(order, ordering.key_of(items[-1]))
+    return Page(items=items, next_cursor=next_cursor, columns=ROW_KEYS)
 
 
 def paginate(query: Select[Any], order: str, limit: int, cursor: str | None) -> Page:
@@ -83,29 +134,25 @@ def paginate_merged(
     if not parts:  # a moderator whose sites were all deleted
         return Page(items=[], next_cursor=None)
     statement = parts[0] if len(parts) == 1 else merged(parts, ordering, limit + 1)
-    rows = list(db.session.execute(as_rows(statement)))
-    items = rows[:limit]
-    next_cursor = None
-    if len(rows) > limit:
-        next_cursor = encode_cursor(order, ordering.key_of(items[-1]))
-    return Page(items=items, next_cursor=next_cursor)
+    rows = db.session.execute(as_rows(statement)).all()
+    return page_of(rows, order, ordering, limit)
 
 
 def as_rows(statement: Select[Any]) -> Select[Any]:
     """`statement`, selecting the columns of ROW_COLUMNS."""
-    return statement.with_only_columns(*ROW_COLUMNS).join(Site, Site.id == Comment.site_id)
+    return statement.with_only_columns(*ROW_COLUMNS).join(SITES, SITES.c.id == COMMENTS.c.site_id)
 
 
 def limited(
-    query: Select[Any], ordering: Ordering, key: list[Any] | None, limit: int
+    query: Select[Any], ordering: Ordering, key: list[Any] | None, limit: Any
 ) -> Select[Any]:
-    """`query` after `key`, in order, at most `limit` rows."""
+    """`query` after `key`, in order, at most `limit` rows (a number or a bound parameter)."""
     if key is not None:
         query = query.where(ordering.after(key))
-    return query.order_by(*ordering.order_by(queue_score(Comment), Comment.id)).limit(limit)
+    return query.order_by(*ordering.order_by(queue_score(COMMENTS.c), COMMENTS.c.id)).limit(limit)
 
 
-def merged(parts: list[Select[Any]], ordering: Ordering, limit: int) -> Select[Any]:
+def merged(parts: list[Select[Any]], ordering: Ordering, limit: Any) -> Select[Any]:
     """The first `limit` comments of the parts together, in order.
 
     The union carries only the sort keys, and the comments are joined to it by id: reading
@@ -117,14 +164,16 @@ def merged(parts: list[Select[Any]], ordering: Ordering, limit: int) -> Select[A
     keys = union_all(
         *(
             select(
-                part.with_only_columns(Comment.id, queue_score(Comment).label("score")).subquery()
+                part.with_only_columns(
+                    COMMENTS.c.id, queue_score(COMMENTS.c).label("score")
+                ).subquery()
             )
             for part in parts
         )
     ).subquery()
     return (
-        select(Comment)
-        .join(keys, Comment.id == keys.c.id)
+        select(COMMENTS)
+        .join(keys, COMMENTS.c.id == keys.c.id)
         .order_by(*ordering.order_by(keys.c.score, keys.c.id))
         .limit(limit)
     )

@@ -19,9 +19,9 @@ from service.errors import CommentNotFound, StaleVersion
 from service.extensions import db
 from service.moderation import gate
 from service.moderation.counts import StatusCounts, count_by_status
-from service.moderation.filters import QueueFilter, select_matching
+from service.moderation.filters import QueueFilter, filter_site_ids
 from service.moderation.intake import get_comment
-from service.moderation.listing import paginate_merged
+from service.moderation.listing import paginate_filtered
 from service.pagination import Page
 
 logger = logging.getLogger(__name__)
@@ -61,7 +61,8 @@ def list_filtered(
 
     One query per site, merged: each is an ordered walk of an index (see listing.py).
     """
-    return paginate_merged(select_matching(moderator, queue_filter), order, limit, cursor)
+    site_ids = filter_site_ids(moderator, queue_filter.site)
+    return paginate_filtered(site_ids, queue_filter, order, limit, cursor)
 
 
 def count_queue(moderator: ModeratorRef, queue_filter: QueueFilter) -> StatusCounts:

@@ -32,6 +32,33 @@ def test_flat_dump_equals_marshmallows_dump(schema: Schema) -> None:
     assert FlatDumper(schema).dump_many(items) == schema.dump(items, many=True)
 
 
+@pytest.mark.parametrize("schema", [comment_schema, moderator_comment_schema])
+def test_rows_read_by_position_dump_as_objects_do(schema: Schema) -> None:
+    columns = ("unused", *reversed(FULL))  # any order, and columns the schema does not show
+    rows = [(None, *reversed(item.values())) for item in (FULL, EMPTY)]
+    objects = [SimpleNamespace(**FULL), SimpleNamespace(**EMPTY)]
+    assert FlatDumper(schema).dump_rows(rows, columns) == schema.dump(objects, many=True)
+
+
+def test_values_of_another_type_are_formatted_by_the_field() -> None:
+    class Loose(Schema):
+        count = fields.Integer()
+        name = fields.String()
+        score = fields.Float()
+        counted = fields.Integer(as_string=True)
+
+    item = SimpleNamespace(count=True, name=b"caf\xc3\xa8", score=1, counted=7)
+    assert FlatDumper(Loose()).dump(item) == Loose().dump(item)
+    assert FlatDumper(Loose()).dump(item) == {
+        "count": 1, "name": "cafè", "score": 1.0, "counted": "7"
+    }  # fmt: skip
+
+
+def test_rows_without_a_column_of_the_schema_are_refused() -> None:
+    with pytest.raises(ValueError, match="tuple.index"):
+        FlatDumper(comment_schema).dump_rows([(1,)], ("id",))
+
+
 def test_a_schema_with_hooks_is_refused() -> None:
     class Hooked(Schema):
         id = fields.Integer()

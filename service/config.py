@@ -5,11 +5,14 @@ environment variables, then the mapping passed to `create_app`.
 """
 
 import hashlib
+import json
 import os
 import re
 import secrets
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from service.names import Queues, TaskNames
 
@@ -164,8 +167,25 @@ def finalise(config: dict[str, Any], instance_path: str) -> None:
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # SQLite: the web process and the worker write to one file; wait for locks, don't fail.
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        "json_deserializer": loads_json,
+        **config["SQLALCHEMY_ENGINE_OPTIONS"],
+    }
     config.setdefault("CELERY", celery_settings(config, data_dir))
     hash_metrics_token(config)
+
+
+def loads_json(text: str | bytes) -> Any:
+    """A JSON column's value: parsed by orjson, about four times as fast as the standard
+    library (a page of the review queue parses 50 explanations, bench/queue_profile.py).
+
+    What orjson refuses and the standard library reads (NaN and Infinity, which SQLite's JSON
+    columns may hold as Python wrote them; integers beyond 64 bits) is read as before.
+    """
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def hash_metrics_token(config: dict[str, Any]) -> None:

@@ -18,7 +18,7 @@ from service.api.moderation_schemas import (
 )
 from service.api.openapi.operations import IF_MATCH, Reply, documented
 from service.api.requests import expected_version, json_body, query_args
-from service.api.responses import MODERATOR_PAGE, comment_response, page_response
+from service.api.responses import MODERATOR_PAGE, comment_response, page_json
 from service.api.schemas import (
     DecisionSchema,
     HistorySchema,
@@ -56,12 +56,12 @@ DECIDED = Reply(
     replies={200: Reply(ModeratorCommentPageSchema, "A page of the moderator's comments.")},
     errors=(403,),
 )
-def list_queue() -> dict:
+def list_queue() -> Response:
     """Comments of the moderator's sites awaiting (or past) a decision."""
     principal = current_principal()
     args = load_or_raise(queue_args_schema, query_args())
     page = moderation.list_queue(current_moderator(), **args)
-    return page_response(page, principal)
+    return page_json(page, principal)
 
 
 @bp.get("/queue/counts")

@@ -28,6 +28,21 @@ def test_the_queue_lists_pending_comments_of_the_moderators_sites(client: FlaskC
     assert "author_email" in items[0]  # moderators see private fields in the queue
 
 
+def test_a_queue_page_is_utf8_json_with_every_field(client: FlaskClient) -> None:
+    site = create_site()
+    alice = create_moderator(site.site)
+    create_comment(
+        site.site, status=CommentStatus.PENDING, body="Più piste ciclabili, è ora",
+        explanation={"spam": [{"feature": "word: ora", "weight": 0.25}], "ham": []},
+    )  # fmt: skip
+    response = client.get("/api/v1/moderation/queue", headers=bearer(alice.token))
+    assert response.mimetype == "application/json"
+    assert "Più piste ciclabili, è ora".encode() in response.data
+    (item,) = response.get_json()["items"]
+    assert item["explanation"] == {"spam": [{"feature": "word: ora", "weight": 0.25}], "ham": []}
+    assert item["created_at"].endswith("+00:00")
+
+
 def test_moderators_see_private_fields(client: FlaskClient) -> None:
     site = create_site()
     alice = create_moderator(site.site)

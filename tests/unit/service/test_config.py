@@ -1,10 +1,11 @@
 import hashlib
+import math
 from pathlib import Path
 
 import pytest
 
 from service import create_app
-from service.config import normalise_database_url
+from service.config import loads_json, normalise_database_url
 from service.names import Queues
 
 
@@ -100,3 +101,18 @@ def test_a_metrics_token_hash_must_be_a_sha256_in_hex(tmp_path: Path) -> None:
 def test_without_a_metrics_token_metrics_are_off(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv("MODERATO_METRICS_TOKEN", raising=False)
     assert create_app({"DATA_DIR": str(tmp_path)}).config["METRICS_TOKEN_SHA256"] is None
+
+
+def test_json_columns_are_read_with_orjson_and_what_it_refuses_as_before() -> None:
+    assert loads_json(b'{"spam": [{"feature": "euro", "weight": 0.7}]}') == {
+        "spam": [{"feature": "euro", "weight": 0.7}]
+    }
+    # Python's json writes NaN into SQLite's JSON columns, and reads it back; orjson refuses it.
+    assert math.isnan(loads_json('{"weight": NaN}')["weight"])
+    assert loads_json("[18446744073709551616]") == [2**64]
+
+
+@pytest.mark.parametrize("url", ["sqlite:///:memory:", "postgresql://u@h/d"])
+def test_every_database_reads_json_columns_with_loads_json(url: str) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["json_deserializer"] is loads_json

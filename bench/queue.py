@@ -85,6 +85,7 @@ PAGE_SIZE = 50
 TARGET_P99_MS = 50.0
 TARGET_RSS_MB = 100.0
 START_TIMEOUT_SECONDS = 90
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 WARM_UP_SECONDS = 1
 
 SEED_SQL = """
@@ -161,6 +162,14 @@ function request()
 end
 
 """
+
+
+@dataclass(frozen=True)
+class Cpu:
+    """CPU time per answered request of the gunicorn workers and of PostgreSQL, in ms."""
+
+    web_ms: float
+    database_ms: float
 
 
 @dataclass
@@ -456,6 +465,28 @@ def wait_until_serving(port: int, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"gunicorn did not answer within {START_TIMEOUT_SECONDS} s")
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes (those that ended are left out), in seconds."""
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+    return total
+
+
+def serving_pids(master: int) -> tuple[list[int], list[int]]:
+    """The gunicorn workers (the master's children) and the PostgreSQL backends of the bench
+    database (other than this script's own connections)."""
+    workers = [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            (DATABASE,),
+        ).fetchall()
+    return workers, [pid for (pid,) in rows]
+
+
 def worker_rss_mb(master: int) -> list[float]:
     """VmRSS of each gunicorn worker (the master's children), in MB."""
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
@@ -468,13 +499,13 @@ def worker_rss_mb(master: int) -> list[float]:
     return sizes
 
 
-def print_table(results: list[tuple[Case, WrkResult]]) -> None:
-    """p50/p99 per case beside the target."""
+def print_table(results: list[tuple[Case, WrkResult, Cpu]]) -> None:
+    """p50/p99 per case beside the target, and the CPU each request cost."""
     print(
         f"\n{'case':38s}{'order':8s}{'paths':>6s}{'req/s':>8s}{'p50 ms':>8s}{'p99 ms':>8s}", end=""
     )
-    print(f"{'goal':>8s}  result  other answers")
-    for case, r in results:
+    print(f"{'goal':>8s}  result  {'CPU ms: web':>11s}{'PG':>6s}  other answers")
+    for case, r, cpu in results:
         others = r.responses - r.count((200,))
         codes = (
             f"{others} non-200 ({r.statuses}), {r.socket_errors} socket errors"
@@ -483,8 +514,9 @@ def print_table(results: list[tuple[Case, WrkResult]]) -> None:
         )
         ok = r.p99_ms < TARGET_P99_MS and not others and not r.socket_errors
         print(f"{case.label:38s}{case.order:8s}{len(case.paths):6d}{r.rate((200,)):8.1f}", end="")
-        print(f"{r.p50_ms:8.1f}{r.p99_ms:8.1f}{'< 50':>8s}  {verdict(ok):6s}  {codes}")
-    met = sum(r.p99_ms < TARGET_P99_MS for _, r in results)
+        print(f"{r.p50_ms:8.1f}{r.p99_ms:8.1f}{'< 50':>8s}  {verdict(ok):6s}  ", end="")
+        print(f"{cpu.web_ms:11.2f}{cpu.database_ms:6.2f}  {codes}")
+    met = sum(r.p99_ms < TARGET_P99_MS for _, r, _ in results)
     print(f"\np99 < {TARGET_P99_MS:.0f} ms: {met} of {len(results)} cases")
 
 
@@ -516,9 +548,19 @@ def main() -> None:
             for number, case in enumerate(cases):
                 script = write_lua(case, scratch, number)
                 wrk(port, script, args.connections, WARM_UP_SECONDS)
+                web, database = serving_pids(process.pid)
+                before = cpu_seconds(web), cpu_seconds(database)
                 result = wrk(port, script, args.connections, args.duration)
-                results.append((case, result))
-                print(f"  {case.label}, {case.order}: p99 {result.p99_ms:.1f} ms", flush=True)
+                cpu = Cpu(
+                    (cpu_seconds(web) - before[0]) * 1000 / max(result.responses, 1),
+                    (cpu_seconds(database) - before[1]) * 1000 / max(result.responses, 1),
+                )
+                results.append((case, result, cpu))
+                print(
+                    f"  {case.label}, {case.order}: p99 {result.p99_ms:.1f} ms, CPU per request "
+                    f"{cpu.web_ms:.2f} ms web + {cpu.database_ms:.2f} ms PostgreSQL",
+                    flush=True,
+                )
             rss = worker_rss_mb(process.pid)
         print(f"load average at end: {os.getloadavg()[0]:.2f} (2 cores)")
         print_table(results)

@@ -1,9 +1,11 @@
 """The database session's life cycle, and what counts as "the database is unavailable"."""
 
 import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from flask import Flask
-from sqlalchemy import exc
+from sqlalchemy import Executable, Row, exc
 
 from service.extensions import db
 
@@ -44,3 +46,19 @@ def close_session(error: BaseException | None = None) -> None:
     except Exception:  # deliberately broad: nothing here may escape teardown
         logger.warning("Closing the database session failed", exc_info=True)
         db.session.registry.clear()
+
+
+def read_rows(statement: Executable, parameters: Mapping[str, Any]) -> Sequence[Row[Any]]:
+    """The rows of one read-only statement.
+
+    Outside a transaction of the request's session, on a pooled connection in autocommit
+    mode: one SELECT needs no transaction of its own, and the BEGIN and ROLLBACK around it
+    were two of a review queue page's three round trips to PostgreSQL, each costing both
+    processes CPU (bench/queue.py). Inside one (the session has read or written already),
+    through the session, so that the statement sees what the transaction sees.
+    """
+    if db.session().in_transaction():
+        return db.session.execute(statement, parameters).all()
+    with db.engine.connect() as connection:
+        autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
+        return autocommit.execute(statement, parameters).all()

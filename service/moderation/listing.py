@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, select, union_all
 
 from models import INTEGER_MAX, Comment, Site, queue_score
+from service.database import read_rows
 from service.extensions import db
 from service.moderation.filters import QueueFilter, filter_values, parameterised_conditions
 from service.pagination import Page, decode_cursor, encode_cursor, invalid_cursor
@@ -88,7 +89,7 @@ def paginate_filtered(
     statement = queue_statement(tuple(values), len(site_ids), order, key is not None)
     parameters = values | {f"site_{number}": site for number, site in enumerate(site_ids)}
     parameters |= {f"key_{number}": value for number, value in enumerate(key or ())}
-    rows = db.session.execute(statement, parameters | {"limit": limit + 1}).all()
+    rows = read_rows(statement, parameters | {"limit": limit + 1})
     return page_of(rows, order, ordering, limit)
 
 

@@ -1,0 +1,34 @@
+"""Reading rows with or without the request's transaction (service/database.py)."""
+
+from flask import Flask
+from sqlalchemy import select
+
+from models import Comment
+from service.database import read_rows
+from service.extensions import db
+from tests.support.factories import create_comment, create_site
+
+COMMENTS = Comment.__table__.c
+
+
+def ids_of_site(site_id: int):  # type: ignore[no-untyped-def]
+    return select(COMMENTS.id).where(COMMENTS.site_id == site_id).order_by(COMMENTS.id)
+
+
+def test_a_read_outside_a_transaction_opens_none_in_the_session(app: Flask) -> None:
+    site = create_site().site
+    site_id, comment_id = site.id, create_comment(site).id
+    db.session.close()
+    rows = read_rows(ids_of_site(site_id), {})
+    assert [row.id for row in rows] == [comment_id]
+    assert not db.session().in_transaction()
+
+
+def test_a_read_inside_a_transaction_sees_its_uncommitted_writes(app: Flask) -> None:
+    site = create_site().site
+    comment = Comment(site=site, article_id="a", author_name="A", body="b", status="pending")
+    db.session.add(comment)
+    db.session.flush()  # written, not committed: only this transaction sees it
+    rows = read_rows(ids_of_site(site.id), {})
+    assert [row.id for row in rows] == [comment.id]
+    db.session.rollback()

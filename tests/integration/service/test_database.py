@@ -1,7 +1,7 @@
 """Reading rows with or without the request's transaction (service/database.py)."""
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from models import Comment
 from service.database import read_rows
@@ -32,3 +32,8 @@ def test_a_read_inside_a_transaction_sees_its_uncommitted_writes(app: Flask) -> 
     rows = read_rows(ids_of_site(site.id), {})
     assert [row.id for row in rows] == [comment.id]
     db.session.rollback()
+
+
+def test_postgresql_plans_every_statement_for_its_own_values(pg_app: Flask) -> None:
+    # A generic plan of the queue's score range read and sorted the whole range (config.py).
+    assert db.session.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"

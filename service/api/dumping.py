@@ -16,6 +16,7 @@ Rows of a known column order (`dump_rows`) are read by position: an attribute of
 """
 
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
@@ -32,23 +33,36 @@ NATIVE_TYPES: dict[type[fields.Field], frozenset[type]] = {
 }
 
 
-def native_types(field: fields.Field) -> frozenset[type]:
-    """The value types `field` dumps unchanged (empty: always call its `_serialize`)."""
+def native_types(field: fields.Field, *, datetimes: bool = False) -> frozenset[type]:
+    """The value types `field` dumps unchanged (empty: always call its `_serialize`); with
+    `datetimes`, an ISO 8601 `DateTime` field keeps datetimes as they are too."""
     if getattr(field, "as_string", False):
         return frozenset()
     if isinstance(field, fields.Mapping) and (field.key_field or field.value_field):
         return frozenset()
+    if datetimes and type(field) is fields.DateTime and field.format in (None, "iso"):
+        return frozenset({datetime, type(None)})
     return NATIVE_TYPES.get(type(field), frozenset())
 
 
 class FlatDumper:
-    """`schema.dump(items, many=True)` for flat schemas, without the generic per-field path."""
+    """`schema.dump(items, many=True)` for flat schemas, without the generic per-field path.
 
-    def __init__(self, schema: Schema):
+    With `datetimes=True` the datetimes of ISO 8601 fields are left as they are, for an
+    encoder that writes them as `isoformat()` does, which orjson does (service/api/responses.py):
+    `isoformat()` cost a tenth of a page of 50 comments (1.7 microseconds each, 100 a page).
+    """
+
+    def __init__(self, schema: Schema, *, datetimes: bool = False):
         if any(schema._hooks.values()):  # marshmallow keeps its hooks here
             raise ValueError(f"{type(schema).__name__} has hooks: dump it with marshmallow")
         self.plan = [
-            (field.data_key or name, field.attribute or name, field, native_types(field))
+            (
+                field.data_key or name,
+                field.attribute or name,
+                field,
+                native_types(field, datetimes=datetimes),
+            )
             for name, field in schema.dump_fields.items()
         ]
         self.readers: dict[tuple[str, ...], Callable[[Sequence[Any]], tuple[Any, ...]]] = {}

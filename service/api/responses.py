@@ -15,6 +15,12 @@ from service.pagination import Page
 # Pages of up to 100 comments: the costliest thing the API renders (service/api/dumping.py).
 SITE_PAGE = FlatDumper(comment_schema)
 MODERATOR_PAGE = FlatDumper(moderator_comment_schema)
+# The same for pages that orjson encodes: it writes an aware datetime exactly as marshmallow's
+# DateTime field does (`isoformat()`; tests/unit/service/api/test_responses.py), faster.
+ORJSON_PAGES = {
+    "site": FlatDumper(comment_schema, datetimes=True),
+    "moderator": FlatDumper(moderator_comment_schema, datetimes=True),
+}
 
 
 def comment_response(
@@ -38,13 +44,19 @@ def page_json(page: Page, principal: Principal) -> Response:
     of a page of 50 comments, orjson 0.03 ms. The bytes keep Flask's form where it matters
     (keys sorted, a final newline); non-ASCII text is UTF-8 rather than escaped.
     """
-    body = orjson.dumps(page_response(page, principal), option=orjson.OPT_SORT_KEYS) + b"\n"
+    dumper = ORJSON_PAGES["moderator" if principal.moderator is not None else "site"]
+    document = page_document(page, dumper)
+    body = orjson.dumps(document, option=orjson.OPT_SORT_KEYS) + b"\n"
     return current_app.response_class(body, mimetype="application/json")
 
 
 def page_response(page: Page, principal: Principal) -> dict[str, Any]:
     """A page of comments as `{"items": [...], "next_cursor": ...}`."""
-    dumper = MODERATOR_PAGE if principal.moderator is not None else SITE_PAGE
+    return page_document(page, MODERATOR_PAGE if principal.moderator is not None else SITE_PAGE)
+
+
+def page_document(page: Page, dumper: FlatDumper) -> dict[str, Any]:
+    """A page of comments dumped by `dumper`."""
     if page.columns is not None:
         items = dumper.dump_rows(page.items, page.columns)
     else:

@@ -1,7 +1,7 @@
 """Benchmark the review queue, GET /api/v1/moderation/queue, over 1,000,000 comments.
 
 Run from the repository root: `python -m bench.queue [--reseed] [--duration 5]
-[--connections 8] [--workers 4] [--only TEXT]`. Needs PostgreSQL on localhost and `wrk`.
+[--connections 8] [--workers 2] [--only TEXT]`. Needs PostgreSQL on localhost and `wrk`.
 
 Protocol (bench/README.md has the reasons):
 
@@ -28,10 +28,13 @@ Protocol (bench/README.md has the reasons):
   `classifier_version` (approved) for `one`. And `queue/counts` (each status capped at 10,000)
   with each search and without, for both moderators. The default page size (50) throughout.
 * **Load.** The web process is `service.processes.web_command` (gunicorn, Moderato's JSON sync
-  workers, access log to a file) with `DATABASE_URL` set, started once. Each case runs wrk
-  (1 thread, `--connections` connections, `--duration` seconds after a 1-second warm-up) with
-  a Lua script rotating through the case's paths; p50 and p99 come from wrk's latency
-  histogram, and any answer other than 200 is counted and printed.
+  workers, as many as `moderato web` starts by default, access log to a file) with
+  `DATABASE_URL` set, started once. Each case runs wrk (1 thread, `--connections`
+  connections, `--duration` seconds after a 1-second warm-up) with a Lua script rotating
+  through the case's paths; p50 and p99 come from wrk's latency histogram, and any answer
+  other than 200 is counted and printed. Beside them, the CPU time each answered request cost
+  the gunicorn workers and the database's server processes (user + system time from /proc,
+  over the measured run): what decides the latency when 8 connections share 2 cores.
 * **Target:** p99 < 50 ms at 8 connections in every case. After the cases, the RSS of every
   gunicorn worker (VmRSS from /proc) beside the target of 100 MB.
 
@@ -61,7 +64,7 @@ import psycopg
 from bench.intake import free_port, lua_string, run, verdict
 from bench.wrk import LUA_COUNTING_TAIL, WrkResult, run_wrk
 from service.pagination import encode_cursor
-from service.processes import web_command
+from service.processes import WEB_WORKERS, web_command
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DATABASE = "moderato_bench_queue"
@@ -188,7 +191,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--reseed", action="store_true", help="drop and seed the database again")
     parser.add_argument("--duration", type=int, default=5, help="seconds per case")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument(
+        "--workers", type=int, default=WEB_WORKERS, help="gunicorn sync workers (`moderato web`'s)"
+    )
     parser.add_argument("--only", default="", help="run only cases whose label contains this")
     return parser.parse_args()
 

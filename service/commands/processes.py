@@ -16,6 +16,7 @@ from service.akismet import create_akismet_app
 from service.learning import training
 from service.names import Queues
 from service.processes import (
+    WEB_WORKERS,
     WORKER_ENVIRONMENT,
     akismet_command,
     beat_command,
@@ -81,7 +82,9 @@ def print_metrics(config: dict, host: str, port: int) -> None:
 @click.command("web")
 @click.option("--host", default="0.0.0.0", show_default=True)  # noqa: S104 - a server binds all
 @click.option("--port", default=8000, show_default=True)
-@click.option("--workers", default=2, show_default=True, help="gunicorn worker processes.")
+@click.option(
+    "--workers", default=WEB_WORKERS, show_default=True, help="gunicorn worker processes."
+)
 def web(host: str, port: int, workers: int) -> None:
     """Run the web service under gunicorn (production)."""
     exec_command(web_command(host, port, workers))

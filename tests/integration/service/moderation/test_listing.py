@@ -65,4 +65,12 @@ def test_the_score_order_writes_its_constant_so_an_index_serves_any_plan() -> No
     statement = queue_statement(("status",), 1, "score", True)
     sql = str(statement.compile(dialect=postgresql.dialect()))
     assert "coalesce(comments.spam_score, -1.0) DESC" in sql
-    assert "coalesce(comments.spam_score, -1.0) <= %(key_0)s" in sql
+    assert "coalesce(comments.spam_score, -1.0) < %(key_0)s" in sql
+
+
+def test_a_score_cursor_continues_in_ranges_an_index_walks_without_filtering() -> None:
+    # The rest of the cursor's score (id after the cursor's), then the lower scores: no
+    # condition that an index scan would have to test row by row (listing.after_score).
+    sql = str(queue_statement(("status",), 1, "score", True).compile(dialect=postgresql.dialect()))
+    assert "coalesce(comments.spam_score, -1.0) = %(key_0)s AND comments.id > %(key_1)s" in sql
+    assert " OR " not in sql

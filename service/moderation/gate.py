@@ -43,7 +43,7 @@ from sqlalchemy.orm import Session
 
 from models import ActorKind, Comment, CommentStatus, ModerationEvent, utcnow
 from service.extensions import db
-from service.moderation import decision_metrics
+from service.moderation import decision_metrics, driver_insert
 from service.moderation.decide import Scored
 from service.moderation.publisher import publish_new
 from service.webhooks import dispatch as webhook_dispatch
@@ -145,14 +145,18 @@ def admit_alone(values: dict[str, Any]) -> Admitted:
     it classified: intake's path for a comment with nothing else to write beside it.
 
     The INSERT runs in autocommit on a connection of its own, so storing it is one round trip
-    (not BEGIN, INSERT, COMMIT) and skips the ORM session's transaction bookkeeping: at
-    hundreds of submissions a second per process, those were a third of intake's CPU. When
-    `execute` returns, the row is committed, so the comment can be published at once.
+    (not BEGIN, INSERT, COMMIT) and skips the ORM session's transaction bookkeeping; on
+    PostgreSQL it runs on the driver's connection (service/moderation/driver_insert.py says
+    why). Once it returns, the row is committed, so the comment can be published at once.
     """
     now = utcnow()
     row = {**NEW_COMMENT_DEFAULTS, **values, "created_at": now, "enqueued_at": now}
-    with autocommit_engine(db.engine).connect() as connection:
-        comment_id: int = connection.execute(INSERT_COMMENT, row).scalar_one()
+    engine = db.engine
+    if driver_insert.supports(engine):
+        comment_id = driver_insert.insert_returning_id(engine, INSERT_COMMENT, row)
+    else:
+        with autocommit_engine(engine).connect() as connection:
+            comment_id = connection.execute(INSERT_COMMENT, row).scalar_one()
     publish([comment_id])
     return Admitted(comment_id, now)
 

@@ -1,7 +1,7 @@
 """Benchmark HTTP intake: Moderato against Isso and a trivial Flask endpoint (see bench/README.md).
 
 Run from the repository root: `python -m bench.intake [--duration 10] [--connections 16]
-[--rounds 3] [--workers 5] [--only moderato,isso,trivial]`. Needs PostgreSQL and Redis on
+[--rounds 3] [--workers 5] [--only moderato,isso,trivial,commit]`. Needs PostgreSQL and Redis on
 localhost (as `make test` does), `wrk` on PATH and PyPI for the first run (Isso is installed
 into bench/.cache/isso-venv and reused afterwards).
 
@@ -14,10 +14,13 @@ Protocol:
 * **Isso 0.14** `POST /new?uri=/article-1`, moderation on (answers 202), guard off, SQLite in
   a temporary folder. The body carries a `title` so Isso never fetches the article page.
 * **trivial**: `bench/trivial_app.py`, a Flask view that parses the JSON body and answers 202.
+* **commit** (a peer, not a target): `bench/commit_app.py`, a Flask view that stores the same
+  body with one psycopg INSERT in autocommit into `bench_comments` (made here as
+  `LIKE comments INCLUDING ALL`): what one commit per request costs, whatever the app does.
 
-All three run under gunicorn with the same settings (`--workers N`, sync workers, bound to
+All four run under gunicorn with the same settings (`--workers N`, sync workers, bound to
 127.0.0.1 on a free port, no access log: gunicorn's default) and are started once, before the
-first round. Each round runs wrk against Moderato, then Isso, then trivial (same connections
+first round. Each round runs wrk against Moderato, Isso, trivial, then commit (same connections
 and duration, 2 wrk threads, `--latency`), each measured run preceded by a 2-second warm-up
 with the same request. A Lua script written to a temporary file sends the POST, counts the
 answers by status and the requests sent, and prints them with p50/p99 from wrk's `done` hook.

@@ -157,7 +157,7 @@ def admit_alone(values: dict[str, Any]) -> Admitted:
     else:
         with autocommit_engine(engine).connect() as connection:
             comment_id = connection.execute(INSERT_COMMENT, row).scalar_one()
-    publish([comment_id])
+    run_committed([partial(publish, [comment_id])])  # failures logged: the row is in
     return Admitted(comment_id, now)
 
 
@@ -423,7 +423,13 @@ def after_commit(callback: Callable[[], None]) -> None:
 def run_after_commit(session: Session) -> None:
     """Run the callbacks the committed transaction registered. A failing one is logged and
     does not stop the others: the transaction is committed whatever they do."""
-    for callback in session.info.pop(AFTER_COMMIT, []):
+    run_committed(session.info.pop(AFTER_COMMIT, []))
+
+
+def run_committed(callbacks: Sequence[Callable[[], None]]) -> None:
+    """Run work that follows a commit: each failure is logged and the rest still run (a
+    broker that cannot take the message leaves the comment queued, for the sweep)."""
+    for callback in callbacks:
         try:
             callback()
         except Exception:  # deliberately broad: the commit has happened; log and go on

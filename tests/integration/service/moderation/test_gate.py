@@ -148,6 +148,22 @@ def test_admitting_a_comment_alone_commits_it_before_returning_and_then_enqueues
     assert status == QUEUED
 
 
+def test_a_comment_admitted_alone_stays_stored_when_publishing_fails(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken_broker(comment_ids: list[int]) -> bool:
+        raise RuntimeError("Acquire on closed pool")  # what kombu raised once, in tests
+
+    monkeypatch.setattr(publisher, "enqueue_classification", broken_broker)
+    site = create_site().site
+    db.session.commit()
+    admitted = gate.admit_alone(
+        {"site_id": site.id, "article_id": "a", "author_name": "A", "body": "b"}
+    )
+    assert db.session.get(Comment, admitted.id).status == QUEUED  # for the sweep to send
+    assert "After-commit work failed" in caplog.text
+
+
 def test_batches_of_every_size_leave_the_compiled_statement_cache_as_it_was(app: Flask) -> None:
     # Each batch size is a statement of its own; caching them grew a worker by 125 MB and more.
     site = create_site().site

@@ -1,7 +1,7 @@
 """Benchmark HTTP intake: Moderato against Isso and a trivial Flask endpoint (see bench/README.md).
 
 Run from the repository root: `python -m bench.intake [--duration 10] [--connections 16]
-[--rounds 3] [--workers 5] [--only moderato,isso,trivial]`. Needs PostgreSQL and Redis on
+[--rounds 3] [--workers 5] [--only moderato,isso,trivial,commit]`. Needs PostgreSQL and Redis on
 localhost (as `make test` does), `wrk` on PATH and PyPI for the first run (Isso is installed
 into bench/.cache/isso-venv and reused afterwards).
 
@@ -14,10 +14,13 @@ Protocol:
 * **Isso 0.14** `POST /new?uri=/article-1`, moderation on (answers 202), guard off, SQLite in
   a temporary folder. The body carries a `title` so Isso never fetches the article page.
 * **trivial**: `bench/trivial_app.py`, a Flask view that parses the JSON body and answers 202.
+* **commit** (a peer, not a target): `bench/commit_app.py`, a Flask view that stores the same
+  body with one psycopg INSERT in autocommit into `bench_comments` (made here as
+  `LIKE comments INCLUDING ALL`): what one commit per request costs, whatever the app does.
 
-All three run under gunicorn with the same settings (`--workers N`, sync workers, bound to
+All four run under gunicorn with the same settings (`--workers N`, sync workers, bound to
 127.0.0.1 on a free port, no access log: gunicorn's default) and are started once, before the
-first round. Each round runs wrk against Moderato, then Isso, then trivial (same connections
+first round. Each round runs wrk against Moderato, Isso, trivial, then commit (same connections
 and duration, 2 wrk threads, `--latency`), each measured run preceded by a 2-second warm-up
 with the same request. A Lua script written to a temporary file sends the POST, counts the
 answers by status and the requests sent, and prints them with p50/p99 from wrk's `done` hook.
@@ -62,7 +65,7 @@ DATABASE = "moderato_bench_intake"
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DATABASE_URL = f"postgresql://postgres@127.0.0.1:5432/{DATABASE}"
 REDIS_URL = "redis://127.0.0.1:6379/12"
-SERVERS = ("moderato", "isso", "trivial")
+SERVERS = ("moderato", "isso", "trivial", "commit")
 WARM_UP_SECONDS = 2
 WRK_THREADS = 2
 START_TIMEOUT_SECONDS = 90
@@ -211,18 +214,20 @@ def write_isso_config(folder: Path) -> Path:
 def define_servers(workers: int, only: list[str], scratch: Path) -> list[Server]:
     """The servers to compare, in round order; set up only those asked for."""
     servers = []
+    comment_body = {
+        "article_id": COMMENT["article"],
+        "author_name": COMMENT["author"],
+        "author_email": COMMENT["email"],
+        "body": COMMENT["text"],
+        "author_ip": COMMENT["ip"],
+    }
+    env, key = prepare_moderato()
     if "moderato" in only:
-        env, key = prepare_moderato()
-        body = {
-            "article_id": COMMENT["article"],
-            "author_name": COMMENT["author"],
-            "author_email": COMMENT["email"],
-            "body": COMMENT["text"],
-            "author_ip": COMMENT["ip"],
-        }
         command = gunicorn_command(Path(sys.executable), "service.wsgi:app", workers)
         headers = {"Authorization": f"Bearer {key}"}
-        servers.append(Server("moderato", command, env, "/api/v1/comments", body, headers, (202,)))
+        servers.append(
+            Server("moderato", command, env, "/api/v1/comments", comment_body, headers, (202,))
+        )
     if "isso" in only:
         python = ensure_isso_venv()
         env = os.environ | {"ISSO_SETTINGS": str(write_isso_config(scratch))}
@@ -232,8 +237,16 @@ def define_servers(workers: int, only: list[str], scratch: Path) -> list[Server]
         servers.append(Server("isso", command, env, "/new?uri=/article-1", body, {}, (201, 202)))
     if "trivial" in only:
         command = gunicorn_command(Path(sys.executable), "bench.trivial_app:app", workers)
-        body = {"text": COMMENT["text"]}
-        servers.append(Server("trivial", command, dict(os.environ), "/comments", body, {}, (202,)))
+        trivial_body = {"text": comment_body["body"]}
+        servers.append(
+            Server("trivial", command, dict(os.environ), "/comments", trivial_body, {}, (202,))
+        )
+    if "commit" in only:
+        with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+            conn.execute("CREATE TABLE bench_comments (LIKE comments INCLUDING ALL)")
+        command = gunicorn_command(Path(sys.executable), "bench.commit_app:app", workers)
+        commit_env = os.environ | {"BENCH_DATABASE_URL": DATABASE_URL}
+        servers.append(Server("commit", command, commit_env, "/comments", comment_body, {}, (202,)))
     return servers
 
 
@@ -412,6 +425,23 @@ def print_targets(
     p99 = median_p99(moderato, results)
     label = f"Moderato p99 at {args.connections} connections (median)"
     print(f"{label:40s}{p99:9.1f} ms{TARGET_P99_MS:9.0f} ms  {verdict(p99 <= TARGET_P99_MS)}")
+    if "commit" in by_name:
+        print_commit_peer(by_name, results)
+
+
+def print_commit_peer(by_name: dict[str, Server], results: dict[str, list[WrkResult]]) -> None:
+    """Where the commit-only peer stands against the same goals: the ceiling for any
+    endpoint that commits each comment under these gunicorn settings (not a target)."""
+    commit = median_rate(by_name["commit"], results)
+    print(f"\n{'commit-only peer (bench/commit_app.py)':40s}{'measured':>12s}{'goal':>12s}")
+    moderato = median_rate(by_name["moderato"], results)
+    print(f"{'Moderato / commit-only req/s (medians)':40s}{moderato / commit:11.2f}x")
+    for other, goal in (("isso", TARGET_VS_ISSO), ("trivial", TARGET_VS_TRIVIAL)):
+        if other in by_name:
+            ratio = commit / median_rate(by_name[other], results)
+            print(f"{'commit-only / ' + other + ' req/s (medians)':40s}{ratio:11.2f}x{goal:11.2f}x")
+    p99 = median_p99(by_name["commit"], results)
+    print(f"{'commit-only p99 (median)':40s}{p99:9.1f} ms{TARGET_P99_MS:9.0f} ms")
 
 
 def print_commit_check(check: CommitCheck) -> None:

@@ -12,7 +12,8 @@ from service.api.responses_types import CommentLike
 from service.api.schemas import comment_schema, moderator_comment_schema
 from service.pagination import Page
 
-# Pages of up to 100 comments: the costliest thing the API renders (service/api/dumping.py).
+# Comments dumped without marshmallow's generic path (service/api/dumping.py): pages of up to
+# 100 of them are the costliest thing the API renders, and one is most of intake's answer.
 SITE_PAGE = FlatDumper(comment_schema)
 MODERATOR_PAGE = FlatDumper(moderator_comment_schema)
 # The same for pages that orjson encodes: it writes an aware datetime exactly as marshmallow's
@@ -27,8 +28,8 @@ def comment_response(
     comment: CommentLike, principal: Principal, status: int = 200, *, location: bool = False
 ) -> tuple[Response, int]:
     """One comment, as this caller may see it, with its ETag."""
-    schema = moderator_comment_schema if principal.moderator is not None else comment_schema
-    response = jsonify(schema.dump(comment))
+    dumper = MODERATOR_PAGE if principal.moderator is not None else SITE_PAGE
+    response = jsonify(dumper.dump(comment))
     response.set_etag(etag_for(comment))
     response.vary.add("Authorization")  # sites and moderators see different fields
     if location:

@@ -58,7 +58,7 @@ def submit_comment(
     if data.get("parent_id") is not None:
         check_parent(site, data["article_id"], data["parent_id"])
     if idempotency_key is None:
-        return admit(site, data)
+        return admit_alone(site, data)
     request = idempotency.KeyedRequest(site.id, idempotency_key, idempotency.fingerprint(data))
     return admit_once(site, data, request)
 
@@ -82,14 +82,23 @@ def admit_once(
     raise IdempotencyKeyInUse()
 
 
+def admit_alone(site: SiteRef, data: dict[str, Any]) -> AcceptedComment:
+    """Insert an unkeyed comment in a statement of its own (committed when it returns)."""
+    return accepted_now(site, data, gate.admit_alone({**data, "site_id": site.id}))
+
+
 def admit(
-    site: SiteRef, data: dict[str, Any], request: idempotency.KeyedRequest | None = None
+    site: SiteRef, data: dict[str, Any], request: idempotency.KeyedRequest
 ) -> AcceptedComment:
-    """Insert the comment (and its key, in the same transaction), commit, and describe it."""
+    """Insert the comment and its key in one transaction, commit, and describe it."""
     admitted = gate.admit({**data, "site_id": site.id})
-    if request is not None:
-        idempotency.record(request, admitted.id, admitted.created_at)
+    idempotency.record(request, admitted.id, admitted.created_at)
     db.session.commit()
+    return accepted_now(site, data, admitted)
+
+
+def accepted_now(site: SiteRef, data: dict[str, Any], admitted: gate.Admitted) -> AcceptedComment:
+    """The answer to a comment just committed, built from what was written."""
     metrics.COMMENTS_ACCEPTED.labels(site=site.slug).inc()  # committed: it is in
     logger.debug("Accepted comment %s", admitted.id, extra={"comment_id": admitted.id})
     return AcceptedComment(

@@ -2,14 +2,15 @@
 
 from pathlib import Path
 
-from flask import Flask, Response, has_request_context, request
-from flask.sessions import SecureCookieSessionInterface
+from flask import Flask, Request, Response, has_request_context, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
 from service.web.i18n import select_locale
 
 TRANSLATIONS_DIR = Path(__file__).parent / "translations"
+WEB_PREFIX = "/moderate"  # the blueprint's url_prefix (service/web/__init__.py)
 
 babel = Babel()
 csrf = CSRFProtect()
@@ -37,9 +38,17 @@ SECURITY_HEADERS = {
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie session, whose Secure flag follows the request when not configured:
-    set over HTTPS, so that the cookie never travels in clear, and left off on plain HTTP
-    (`make run`), where a Secure cookie would never come back."""
+    """Flask's signed-cookie session, for the web UI's pages only, whose Secure flag follows the
+    request when not configured: set over HTTPS, so that the cookie never travels in clear, and
+    left off on plain HTTP (`make run`), where a Secure cookie would never come back."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """The cookie session under the web UI's prefix; elsewhere Flask's null session. The
+        JSON API is called with bearer keys, never cookies, and checking the signature of a
+        cookie it never reads was a measurable part of each intake request."""
+        if not request.path.startswith(WEB_PREFIX):
+            return None  # Flask then uses a NullSession: empty, and refuses writes
+        return super().open_session(app, request)
 
     def get_cookie_secure(self, app: Flask) -> bool:
         configured = app.config["WEB_COOKIE_SECURE"]

@@ -149,3 +149,27 @@ def test_after_signing_in_the_page_goes_back_where_it_was_asked_for_but_never_of
     client.delete_cookie("moderato_session")
     away = post_form(client, "/moderate/login", {**data, "next": "https://evil.example/moderate/"})
     assert away.headers["Location"] == "/moderate/"
+
+
+def test_the_json_api_ignores_the_web_session_and_never_sets_its_cookie(
+    client: FlaskClient,
+) -> None:
+    sign_in(client, create_web_moderator(create_site().site))
+    answer = client.get("/api/v1/moderation/queue")  # the session cookie, but no bearer key
+    assert answer.status_code == 401
+    assert "Set-Cookie" not in answer.headers
+    assert client.get("/moderate/").status_code == 200  # the web session itself still holds
+
+
+def test_only_the_web_uis_paths_open_the_cookie_session(app: Flask) -> None:
+    from flask import request
+
+    from service.web import bp
+    from service.web.setup import WEB_PREFIX
+
+    assert bp.url_prefix == WEB_PREFIX
+    interface = app.session_interface
+    with app.test_request_context("/api/v1/comments"):
+        assert interface.open_session(app, request) is None  # Flask's null session
+    with app.test_request_context(f"{WEB_PREFIX}/login"):
+        assert interface.open_session(app, request) is not None

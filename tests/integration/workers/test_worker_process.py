@@ -8,6 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from classifier import LabelledData
+from service.extensions import db
 from service.learning.training import train_and_store
 from service.learning.versions import activate_version, roll_back
 from tests.conftest import use_app
@@ -148,6 +149,7 @@ def test_a_version_activated_here_is_used_by_the_running_worker_and_rollback_too
         return wait_decided(web, alice.token, created.get_json()["id"])["classifier_version"]
 
     activate_version(other, site=site.site, actor="test")
+    db.session.commit()  # activate_version is the part of `activate` before its commit
     # The worker checks for a new version every CLASSIFIER_REFRESH_SECONDS (0.5 s here).
     wait_for(lambda: decided_version() == other.version, timeout=30, interval=1)
     roll_back(site=site.site)

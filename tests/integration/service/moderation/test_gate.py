@@ -131,6 +131,39 @@ def test_admitting_a_comment_enqueues_it_only_after_the_commit(
     assert db.session.get(Comment, admitted.id).status == QUEUED
 
 
+def test_admitting_a_comment_alone_commits_it_before_returning_and_then_enqueues_it(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    published: list[list[int]] = []  # the broker is the boundary: record what would be sent
+    monkeypatch.setattr(publisher, "enqueue_classification", published.append)
+    site = create_site().site
+    db.session.commit()
+    admitted = gate.admit_alone(
+        {"site_id": site.id, "article_id": "a", "author_name": "A", "body": "b"}
+    )
+    assert published == [[admitted.id]]
+    db.session.rollback()  # the caller's session had no part in it: nothing to undo
+    with db.engine.connect() as other:  # another connection sees it: it is committed
+        status = other.scalar(select(Comment.status).where(Comment.id == admitted.id))
+    assert status == QUEUED
+
+
+def test_a_comment_admitted_alone_stays_stored_when_publishing_fails(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken_broker(comment_ids: list[int]) -> bool:
+        raise RuntimeError("Acquire on closed pool")  # what kombu raised once, in tests
+
+    monkeypatch.setattr(publisher, "enqueue_classification", broken_broker)
+    site = create_site().site
+    db.session.commit()
+    admitted = gate.admit_alone(
+        {"site_id": site.id, "article_id": "a", "author_name": "A", "body": "b"}
+    )
+    assert db.session.get(Comment, admitted.id).status == QUEUED  # for the sweep to send
+    assert "After-commit work failed" in caplog.text
+
+
 def test_batches_of_every_size_leave_the_compiled_statement_cache_as_it_was(app: Flask) -> None:
     # Each batch size is a statement of its own; caching them grew a worker by 125 MB and more.
     site = create_site().site

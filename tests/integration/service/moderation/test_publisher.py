@@ -77,3 +77,21 @@ def test_intake_hands_the_new_comment_to_the_publisher_after_the_commit(
     finally:
         del app.extensions[publisher.EXTENSION]
     assert broker.messages == [[answer.get_json()["id"]]]
+
+
+def test_a_classification_message_carries_the_ids_and_shows_only_their_count(
+    pg_app: Flask,
+) -> None:
+    from service.moderation.dispatch import enqueue_classification
+    from service.names import Queues
+
+    celery = pg_app.extensions["celery"]
+    with celery.connection_for_read() as connection:
+        queue = connection.SimpleQueue(Queues.MODERATION)
+        queue.clear()
+        assert enqueue_classification([7, 8, 9]) is True
+        message = queue.get(timeout=5)
+        message.ack()
+        queue.close()
+    assert message.payload[0] == [[7, 8, 9]]  # Celery's protocol 2: (args, kwargs, embed)
+    assert message.headers["argsrepr"] == "[<3 comment ids>]"

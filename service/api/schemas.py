@@ -34,12 +34,14 @@ class CleanString(fields.String):
     }
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        text = super()._deserialize(value, attr, data, **kwargs)
+        # Checked before the trim: `str.strip` also removes a leading or trailing vertical
+        # tab or form feed, which the published pattern (and the contract) refuse anywhere.
         if CONTROL_CHARACTERS.search(text):
             raise self.make_error("control")
         if SURROGATES.search(text):
             raise self.make_error("surrogate")
-        return text
+        return text.strip()
 
 
 class CleanUrl(CleanString, fields.Url):

@@ -84,3 +84,17 @@ def test_queue_arguments_have_defaults_and_limits() -> None:
         queue_args_schema.load({"limit": "101"})
     with pytest.raises(ValidationError):
         queue_args_schema.load({"order": "random"})
+
+
+@pytest.mark.parametrize("edge", ["\x0b", "\x0c"])
+def test_a_vertical_tab_or_form_feed_is_refused_even_at_either_end(edge: str) -> None:
+    # str.strip() removes both, so they were once trimmed away instead of refused.
+    for body in (f"{edge}text", f"text{edge}"):
+        with pytest.raises(ValidationError) as error:
+            comment_create_schema.load(comment_payload(body=body))
+        assert "body" in error.value.messages
+
+
+def test_surrounding_spaces_and_newlines_are_trimmed() -> None:
+    loaded = comment_create_schema.load(comment_payload(body=" \n text \r\n\t"))
+    assert loaded["body"] == "text"

@@ -1,5 +1,7 @@
 """The gate: batched compare-and-set writes, one audit event each, after-commit work."""
 
+from typing import Any
+
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
@@ -118,13 +120,24 @@ def test_after_commit_work_of_a_rolled_back_transaction_never_runs(app: Flask) -
     assert ran == []
 
 
+@pytest.fixture
+def published(monkeypatch: pytest.MonkeyPatch) -> list[list[int]]:
+    """What would be sent to the broker (the boundary), message by message."""
+    messages: list[list[int]] = []
+    monkeypatch.setattr(publisher, "enqueue_classification", messages.append)
+    return messages
+
+
+def new_comment(site_id: int) -> dict[str, Any]:
+    """The fewest values a new comment needs."""
+    return {"site_id": site_id, "article_id": "a", "author_name": "A", "body": "b"}
+
+
 def test_admitting_a_comment_enqueues_it_only_after_the_commit(
-    app: Flask, monkeypatch: pytest.MonkeyPatch
+    app: Flask, published: list[list[int]]
 ) -> None:
-    published: list[list[int]] = []  # the broker is the boundary: record what would be sent
-    monkeypatch.setattr(publisher, "enqueue_classification", published.append)
     site = create_site().site
-    admitted = gate.admit({"site_id": site.id, "article_id": "a", "author_name": "A", "body": "b"})
+    admitted = gate.admit(new_comment(site.id))
     assert published == []
     db.session.commit()
     assert published == [[admitted.id]]
@@ -132,15 +145,11 @@ def test_admitting_a_comment_enqueues_it_only_after_the_commit(
 
 
 def test_admitting_a_comment_alone_commits_it_before_returning_and_then_enqueues_it(
-    app: Flask, monkeypatch: pytest.MonkeyPatch
+    app: Flask, published: list[list[int]]
 ) -> None:
-    published: list[list[int]] = []  # the broker is the boundary: record what would be sent
-    monkeypatch.setattr(publisher, "enqueue_classification", published.append)
     site = create_site().site
     db.session.commit()
-    admitted = gate.admit_alone(
-        {"site_id": site.id, "article_id": "a", "author_name": "A", "body": "b"}
-    )
+    admitted = gate.admit_alone(new_comment(site.id))
     assert published == [[admitted.id]]
     db.session.rollback()  # the caller's session had no part in it: nothing to undo
     with db.engine.connect() as other:  # another connection sees it: it is committed
@@ -157,9 +166,7 @@ def test_a_comment_admitted_alone_stays_stored_when_publishing_fails(
     monkeypatch.setattr(publisher, "enqueue_classification", broken_broker)
     site = create_site().site
     db.session.commit()
-    admitted = gate.admit_alone(
-        {"site_id": site.id, "article_id": "a", "author_name": "A", "body": "b"}
-    )
+    admitted = gate.admit_alone(new_comment(site.id))
     assert db.session.get(Comment, admitted.id).status == QUEUED  # for the sweep to send
     assert "After-commit work failed" in caplog.text
 

@@ -2,10 +2,11 @@
 
 import logging
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import Executable, Row, exc
+from sqlalchemy import Engine, Executable, Row, exc
 
 from service.extensions import db
 
@@ -59,6 +60,13 @@ def read_rows(statement: Executable, parameters: Mapping[str, Any]) -> Sequence[
     """
     if db.session().in_transaction():
         return db.session.execute(statement, parameters).all()
-    with db.engine.connect() as connection:
-        autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
-        return autocommit.execute(statement, parameters).all()
+    with autocommit_engine(db.engine).connect() as connection:
+        return connection.execute(statement, parameters).all()
+
+
+@lru_cache(maxsize=8)  # one per engine; tests make a few apps
+def autocommit_engine(engine: Engine) -> Engine:
+    """`engine` in autocommit mode, for a statement that is its own transaction: a view
+    sharing its pool, built once (building it costs as much as a small statement's own
+    Python work)."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT")

@@ -22,13 +22,12 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import lru_cache, partial
+from functools import partial
 from typing import Any, cast
 
 from flask import current_app
 from sqlalchemy import (
     ColumnElement,
-    Engine,
     Table,
     and_,
     case,
@@ -42,6 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from models import ActorKind, Comment, CommentStatus, ModerationEvent, utcnow
+from service.database import autocommit_engine
 from service.extensions import db
 from service.moderation import decision_metrics, driver_insert
 from service.moderation.decide import Scored
@@ -159,13 +159,6 @@ def admit_alone(values: dict[str, Any]) -> Admitted:
             comment_id = connection.execute(INSERT_COMMENT, row).scalar_one()
     run_committed([partial(publish, [comment_id])])  # failures logged: the row is in
     return Admitted(comment_id, now)
-
-
-@lru_cache(maxsize=8)  # one per engine; tests make a few apps
-def autocommit_engine(engine: Engine) -> Engine:
-    """`engine` in autocommit mode: a view sharing its pool, built once (building it costs as
-    much as the INSERT's own Python work)."""
-    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def admit_decided(

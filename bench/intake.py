@@ -56,6 +56,7 @@ from pathlib import Path
 import psycopg
 import redis
 
+from bench.cpu import CpuShare, cpu_seconds_by_role, share
 from bench.wrk import LUA_COUNTING_TAIL, WrkResult, run_wrk
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -355,18 +356,22 @@ class CommitCheck:
 
 def measure(
     server: Server, script: Path, args: argparse.Namespace, check: CommitCheck
-) -> WrkResult:
-    """A warm-up, then the measured run; for Moderato, count the rows each one left."""
+) -> tuple[WrkResult, CpuShare]:
+    """A warm-up, then the measured run and the CPU it cost; for Moderato, count the rows
+    each run left."""
+    assert server.process is not None  # started: its pid leads its process group
     before = count_comments() if server.name == "moderato" else 0
     warm_up = wrk(server, script, args.connections, WARM_UP_SECONDS)
     if server.name == "moderato":
         after = count_comments()
         check.add(after - before, warm_up)
         before = after
+    cpu_before = cpu_seconds_by_role(server.process.pid)
     result = wrk(server, script, args.connections, args.duration)
+    cpu = share(cpu_before, cpu_seconds_by_role(server.process.pid), result.responses)
     if server.name == "moderato":
         check.add(count_comments() - before, result)
-    return result
+    return result, cpu
 
 
 def print_rounds(servers: list[Server], results: dict[str, list[WrkResult]]) -> None:
@@ -385,6 +390,20 @@ def print_rounds(servers: list[Server], results: dict[str, list[WrkResult]]) -> 
     for server in servers:
         rates, p99 = median_rate(server, results), median_p99(server, results)
         print(f"{'median':7s}{server.name:10s}{rates:9.1f}{'':9s}{p99:9.1f}")
+
+
+def print_cpu(servers: list[Server], cpu: dict[str, list[CpuShare]]) -> None:
+    """The CPU each answered request cost, medians over the rounds: the server's processes,
+    PostgreSQL and Redis (the machine is saturated, so their sum bounds the rate)."""
+    header = "".join(f"{name:>9s}" for name in ("server", "PG", "Redis", "total"))
+    print(f"\n{'CPU ms per request (median)':28s}{header}")
+    for server in servers:
+        shares = cpu[server.name]
+        columns = [
+            statistics.median(getattr(s, role) for s in shares)
+            for role in ("server", "postgres", "redis", "total")
+        ]
+        print(f"{server.name:28s}" + "".join(f"{value:9.3f}" for value in columns))
 
 
 def median_rate(server: Server, results: dict[str, list[WrkResult]]) -> float:
@@ -469,6 +488,7 @@ def main() -> None:
         sys.exit("wrk is not on PATH (apt-get install wrk)")
     scratch = Path(tempfile.mkdtemp(prefix="bench-intake-"))
     results: dict[str, list[WrkResult]] = {}
+    cpu: dict[str, list[CpuShare]] = {}
     check = CommitCheck()
     try:
         servers = define_servers(args.workers, args.only, scratch)
@@ -484,8 +504,9 @@ def main() -> None:
         with running(servers, scratch):
             for number in range(args.rounds):
                 for server in servers:
-                    result = measure(server, scripts[server.name], args, check)
+                    result, used = measure(server, scripts[server.name], args, check)
                     results.setdefault(server.name, []).append(result)
+                    cpu.setdefault(server.name, []).append(used)
                     print(
                         f"round {number + 1} {server.name}: "
                         f"{result.rate(server.success):.1f} req/s, p99 {result.p99_ms:.1f} ms",
@@ -494,6 +515,7 @@ def main() -> None:
         load = os.getloadavg()
         print(f"load average at end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (2 cores)")
         print_rounds(servers, results)
+        print_cpu(servers, cpu)
         print_targets(servers, results, args)
         if "moderato" in args.only:
             print_commit_check(check)

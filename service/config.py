@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from service import redis_transport
 from service.names import Queues, TaskNames
 
 ENV_PREFIX = "MODERATO"
@@ -242,6 +243,14 @@ def stored_secret_key(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
+def redis_transport_settings(broker_url: str) -> dict[str, Any]:
+    """For a Redis broker, kombu's transport with a publishing client per channel
+    (service/redis_transport.py says why); other brokers keep their own."""
+    if broker_url.startswith(redis_transport.REDIS_SCHEMES):
+        return {"broker_transport": redis_transport.TRANSPORT}
+    return {}
+
+
 def celery_settings(config: dict[str, Any], data_dir: Path) -> dict[str, Any]:
     """The Celery configuration, in its lower-case setting names."""
     broker_url = config["BROKER_URL"] or "filesystem://"
@@ -265,6 +274,7 @@ def celery_settings(config: dict[str, Any], data_dir: Path) -> dict[str, Any]:
             "maintenance.*": {"queue": Queues.MAINTENANCE},
             "webhooks.*": {"queue": Queues.WEBHOOKS},
         },
+        **redis_transport_settings(broker_url),
         "beat_schedule": {
             "sweep-queued-comments": {
                 "task": TaskNames.SWEEP_QUEUED_COMMENTS,

@@ -116,3 +116,17 @@ def test_json_columns_are_read_with_orjson_and_what_it_refuses_as_before() -> No
 def test_every_database_reads_json_columns_with_loads_json(url: str) -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
     assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["json_deserializer"] is loads_json
+
+
+@pytest.mark.parametrize("url", ["redis://cache.internal:6379/0", "rediss://cache.internal:6380/0"])
+def test_a_redis_broker_uses_the_transport_that_shares_its_client(tmp_path: Path, url: str) -> None:
+    app = create_app({"DATA_DIR": str(tmp_path), "BROKER_URL": url})
+    assert app.config["CELERY"]["broker_transport"] == "service.redis_transport:Transport"
+    assert app.config["CELERY"]["broker_url"] == url
+
+
+def test_other_brokers_keep_their_own_transport(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    app = create_app({"DATA_DIR": str(tmp_path)})
+    assert app.config["CELERY"]["broker_url"] == "filesystem://"
+    assert "broker_transport" not in app.config["CELERY"]

@@ -51,11 +51,13 @@ def filter_site_ids(moderator: ModeratorRef, site: str | None) -> list[int]:
 
 def conditions(site_id: int, queue_filter: QueueFilter) -> list[ColumnElement[bool]]:
     """The WHERE conditions of `queue_filter` for one site."""
-    values = filter_values(queue_filter)
-    return [
-        COMMENTS.site_id == site_id,
-        *(CONDITIONS[name](value) for name, value in values.items()),
-    ]
+    return [COMMENTS.site_id == site_id, *site_free_conditions(queue_filter)]
+
+
+def site_free_conditions(queue_filter: QueueFilter) -> list[ColumnElement[bool]]:
+    """The WHERE conditions of `queue_filter` other than the site's, for a caller that
+    scopes to the moderator's sites itself."""
+    return [CONDITIONS[name](value) for name, value in filter_values(queue_filter).items()]
 
 
 def parameterised_conditions(site: Any, names: Iterable[str]) -> list[ColumnElement[bool]]:

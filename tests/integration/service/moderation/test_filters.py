@@ -127,6 +127,69 @@ def test_search_counts_read_the_newest_comments_and_all_of_them_for_a_rare_term(
     assert count_by_status(alice, QueueFilter(search="ciclabile"), cap=1).counts["pending"] == 1
 
 
+def test_a_rare_term_is_counted_over_every_site_in_one_query(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.moderation import counts
+
+    monkeypatch.setattr(counts, "SEARCH_WINDOW", 1)
+    site_a, site_b = create_site().site, create_site().site
+    bob = moderator_ref(create_moderator([site_a, site_b]).moderator)
+    for site in (site_a, site_b):
+        create_comment(site, status="approved", body="ciclabile")  # older than the window
+        create_comment(site, status="approved", body="altro")
+    create_comment(site_b, status="pending", body="ciclabile, anche qui")
+    create_comment(site_b, status="pending", body="altro")
+
+    found = count_by_status(bob, QueueFilter(search="ciclabile"), cap=10)
+
+    assert found.counts == {"queued": 0, "pending": 1, "approved": 2, "rejected": 0}
+    assert not any(found.is_capped(status) for status in found.counts)
+
+
+def test_when_a_rare_terms_reading_runs_out_its_counts_are_lower_bounds(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.moderation import counts
+
+    monkeypatch.setattr(counts, "SEARCH_WINDOW", 1)
+    site = create_site().site
+    alice = moderator_ref(create_moderator(site).moderator)
+    for _ in range(4):  # common, but only among the older comments
+        create_comment(site, status="approved", body="ciclabile")
+    create_comment(site, status="approved", body="altro")
+    create_comment(site, status="rejected", body="ciclabile")
+    create_comment(site, status="rejected", body="altro")
+
+    # Two statuses to read over all their comments, at most 2 matches each: 4 in all, and
+    # there are 5, so not every match was seen and no count is exact.
+    found = count_by_status(alice, QueueFilter(search="ciclabile"), cap=2)
+
+    assert found.counts["approved"] == 2
+    assert found.is_capped("approved")
+    assert found.is_capped("rejected")
+    assert (found.counts["queued"], found.is_capped("queued")) == (0, False)
+
+
+def test_counts_of_many_sites_take_several_statements(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.moderation import counts
+
+    monkeypatch.setattr(counts, "PARTS_PER_STATEMENT", 3)  # 3 sites x 4 statuses: 4 of them
+    sites = [create_site().site for _ in range(3)]
+    carol = moderator_ref(create_moderator(sites).moderator)
+    for number, site in enumerate(sites):
+        for _ in range(number + 1):
+            create_comment(site, status="pending", body="ciclabile")
+        create_comment(site, status="rejected", body="altro")
+
+    assert count_by_status(carol, QueueFilter()).counts == {
+        "queued": 0, "pending": 6, "approved": 0, "rejected": 3,
+    }  # fmt: skip
+    assert count_by_status(carol, QueueFilter(search="ciclabile")).counts["pending"] == 6
+
+
 def test_approving_an_approved_comment_is_a_recorded_confirmation(app: Flask) -> None:
     site = create_site().site
     alice = moderator_ref(create_moderator(site).moderator)

@@ -7,9 +7,11 @@ A text search has no cheap exact count where many comments match: PostgreSQL rea
 every match from the trigram index (a sixth of a million comments for a common word in
 bench/queue.py: 50-85 ms per status at rest, seconds under load), or reads each comment of the
 status to test it. So a search counts the matches among the newest SEARCH_WINDOW comments of
-each status and site (a walk of bounded length). When the status has no more comments than that
-the count is exact; otherwise it is a lower bound ("at least"), except when nothing in the
-window matches: then the term is rare, which is when the trigram index answers quickly, and
+each status, shared between the moderator's sites (at least MIN_SITE_WINDOW each: a window of
+its own for every site made the cost grow with their number, 2-8 ms of PostgreSQL CPU per site
+and status at 1,000,000 comments). When the status has no more comments than its window the
+count is exact; otherwise it is a lower bound ("at least"), except when nothing in the window
+matches: then the term is rare, which is when the trigram index answers quickly, and
 the comments are counted over all of them.
 
 Every count of a phase (the capped counts, the windows, the rare terms) is one statement: a
@@ -42,6 +44,7 @@ from service.moderation.filters import (
 COUNT_CAP = 10_000
 SEARCH_COUNT_CAP = 1_000
 SEARCH_WINDOW = 1_000
+MIN_SITE_WINDOW = 100
 # Parts of one UNION ALL at most: SQLite refuses more than 500, and a moderator of very many
 # sites is better served by a few statements than by one PostgreSQL takes long to plan.
 PARTS_PER_STATEMENT = 100
@@ -111,11 +114,13 @@ def count_capped(pairs: Sequence[Pair], queue_filter: QueueFilter, cap: int) -> 
 def count_searched(
     pairs: Sequence[Pair], queue_filter: QueueFilter, search: str, cap: int
 ) -> dict[Pair, Count]:
-    """Matches of a text search in each site and status: from the newest SEARCH_WINDOW
-    comments, or over all of them where none of those matches."""
+    """Matches of a text search in each site and status: from the newest comments (the
+    window), or over all of them where none of those matches."""
+    sites = len({site_id for site_id, _ in pairs})
+    window = max(SEARCH_WINDOW // sites, min(MIN_SITE_WINDOW, SEARCH_WINDOW))
     found, rare = {}, []
-    for pair, (hits, seen) in search_windows(pairs, queue_filter, search).items():
-        if seen < SEARCH_WINDOW or hits >= cap:
+    for pair, (hits, seen) in search_windows(pairs, queue_filter, search, window).items():
+        if seen < window or hits >= cap:
             found[pair] = Count(min(hits, cap))  # the window held them all, or enough
         elif hits:
             found[pair] = Count(hits, at_least=True)
@@ -127,10 +132,10 @@ def count_searched(
 
 
 def search_windows(
-    pairs: Sequence[Pair], queue_filter: QueueFilter, search: str
+    pairs: Sequence[Pair], queue_filter: QueueFilter, search: str, size: int
 ) -> dict[Pair, tuple[int, int]]:
-    """Per site and status, the matches among the newest SEARCH_WINDOW comments that pass
-    the other filters, and how many comments that window held."""
+    """Per site and status, the matches among the newest `size` comments that pass the other
+    filters, and how many comments that window held."""
     others = replace(queue_filter, search=None)
     parts = []
     for index, (site_id, status) in enumerate(pairs):
@@ -138,7 +143,7 @@ def search_windows(
             select(matches_text(search).label("hit"))
             .where(*conditions(site_id, others.with_status(status)))
             .order_by(COMMENTS.id.desc())
-            .limit(SEARCH_WINDOW)
+            .limit(size)
             .subquery()
         )
         hits = func.coalesce(func.sum(case((window.c.hit, 1), else_=0)), 0)

@@ -171,6 +171,27 @@ def test_when_a_rare_terms_reading_runs_out_its_counts_are_lower_bounds(
     assert (found.counts["queued"], found.is_capped("queued")) == (0, False)
 
 
+def test_the_search_window_is_shared_between_a_moderators_sites(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.moderation import counts
+
+    monkeypatch.setattr(counts, "SEARCH_WINDOW", 4)
+    monkeypatch.setattr(counts, "MIN_SITE_WINDOW", 1)
+    site_a, site_b = create_site().site, create_site().site
+    bob = moderator_ref(create_moderator([site_a, site_b]).moderator)
+    for body in ("ciclabile", "altro", "ciclabile", "altro", "ciclabile"):
+        create_comment(site_a, status="pending", body=body)
+
+    alone = count_by_status(bob, QueueFilter(search="ciclabile", site=site_a.slug), cap=10)
+    both = count_by_status(bob, QueueFilter(search="ciclabile"), cap=10)
+
+    assert alone.counts["pending"] == 2  # the newest 4 of one site
+    assert both.counts["pending"] == 1  # the newest 2 of each of two sites
+    assert alone.is_capped("pending")
+    assert both.is_capped("pending")
+
+
 def test_counts_of_many_sites_take_several_statements(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:

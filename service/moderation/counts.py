@@ -22,22 +22,37 @@ counts of a moderator of three sites took twelve round trips and twelve trigram 
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import cast
+from functools import lru_cache
+from typing import Any, cast
 
-from sqlalchemy import Select, case, func, literal, select, tuple_, union_all
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Integer,
+    Select,
+    bindparam,
+    case,
+    func,
+    literal_column,
+    select,
+    tuple_,
+    union_all,
+)
 
 from models import CommentStatus
 from service.accounts.auth import ModeratorRef
 from service.database import read_rows
 from service.moderation.filters import (
     COMMENTS,
+    CONDITIONS,
     QueueFilter,
-    conditions,
     filter_site_ids,
+    filter_values,
     is_author_address,
-    matches_text,
+    parameterised_conditions,
+    search_value,
     site_free_conditions,
 )
 
@@ -48,6 +63,9 @@ MIN_SITE_WINDOW = 100
 # Parts of one UNION ALL at most: SQLite refuses more than 500, and a moderator of very many
 # sites is better served by a few statements than by one PostgreSQL takes long to plan.
 PARTS_PER_STATEMENT = 100
+AnySelect = Select[*tuple[Any, ...]]  # of any columns
+Statement = AnySelect | CompoundSelect
+COUNT_STATEMENTS = 64  # shapes kept per process, for each of the two kinds of statement
 
 Pair = tuple[int, str]  # a site id and a status
 
@@ -99,16 +117,14 @@ def count_by_status(
 
 def count_capped(pairs: Sequence[Pair], queue_filter: QueueFilter, cap: int) -> dict[Pair, Count]:
     """Matches of each site and status, each up to `cap`."""
-    parts = [
-        select(literal(index), func.count()).select_from(
-            select(COMMENTS.id)
-            .where(*conditions(site_id, queue_filter.with_status(status)))
-            .limit(cap)
-            .subquery()
-        )
-        for index, (site_id, status) in enumerate(pairs)
-    ]
-    return {pairs[index]: Count(int(count)) for index, count in union_rows(parts)}
+    values = filter_values(queue_filter.with_status(None))
+    found: dict[Pair, Count] = {}
+    for chunk in chunks(pairs):
+        statement = capped_statement(tuple(values), len(chunk))
+        parameters = values | pair_values(chunk) | {"cap": cap}
+        rows = cast(Sequence[tuple[int, int]], read_rows(statement, parameters))
+        found |= {chunk[index]: Count(int(count)) for index, count in rows}
+    return found
 
 
 def count_searched(
@@ -136,19 +152,82 @@ def search_windows(
 ) -> dict[Pair, tuple[int, int]]:
     """Per site and status, the matches among the newest `size` comments that pass the other
     filters, and how many comments that window held."""
-    others = replace(queue_filter, search=None)
-    parts = []
-    for index, (site_id, status) in enumerate(pairs):
+    values = filter_values(replace(queue_filter, search=None, status=None))
+    test, term = search_value(search)
+    found: dict[Pair, tuple[int, int]] = {}
+    for chunk in chunks(pairs):
+        statement = windows_statement(tuple(values), test, len(chunk))
+        parameters = values | pair_values(chunk) | {test: term, "window": size}
+        rows = cast(Sequence[tuple[int, int, int]], read_rows(statement, parameters))
+        found |= {chunk[index]: (int(hits), int(seen)) for index, hits, seen in rows}
+    return found
+
+
+def chunks(pairs: Sequence[Pair]) -> Iterator[Sequence[Pair]]:
+    """`pairs` in runs of at most PARTS_PER_STATEMENT, one statement each."""
+    for start in range(0, len(pairs), PARTS_PER_STATEMENT):
+        yield pairs[start : start + PARTS_PER_STATEMENT]
+
+
+def pair_values(chunk: Sequence[Pair]) -> dict[str, Any]:
+    """The parameters naming each part's site and status (site_N, status_N)."""
+    values: dict[str, Any] = {}
+    for number, (site_id, status) in enumerate(chunk):
+        values[f"site_{number}"], values[f"status_{number}"] = site_id, status
+    return values
+
+
+def pair_conditions(number: int, names: tuple[str, ...]) -> list[ColumnElement[bool]]:
+    """Part `number`'s conditions: its site and status, and the filter's (by name)."""
+    status: ColumnElement[str] = bindparam(f"status_{number}")
+    return [
+        COMMENTS.status == status,
+        *parameterised_conditions(bindparam(f"site_{number}"), names),
+    ]
+
+
+# The counting statements are built once per shape (the filter's names, how many parts) with
+# every value a bound parameter, as the listing's are (listing.queue_statement): building a
+# union of twelve parts afresh, and having SQLAlchemy find its compiled form, cost more CPU
+# than PostgreSQL spent on the counts (bench.queue_profile).
+@lru_cache(maxsize=COUNT_STATEMENTS)
+def capped_statement(names: tuple[str, ...], parts: int) -> Statement:
+    """Per part (site_N, status_N), how many comments match, up to `cap`."""
+    statements: list[AnySelect] = [
+        select(literal_column(str(number), Integer), func.count()).select_from(
+            select(COMMENTS.id)
+            .where(*pair_conditions(number, names))
+            .limit(bindparam("cap"))
+            .subquery()
+        )
+        for number in range(parts)
+    ]
+    return union_of(statements)
+
+
+@lru_cache(maxsize=COUNT_STATEMENTS)
+def windows_statement(names: tuple[str, ...], test: str, parts: int) -> Statement:
+    """Per part (site_N, status_N), how many of its newest `window` comments pass the search
+    (the condition `test`, its term a parameter of that name), and how many it held."""
+    statements: list[AnySelect] = []
+    for number in range(parts):
         window = (
-            select(matches_text(search).label("hit"))
-            .where(*conditions(site_id, others.with_status(status)))
+            select(CONDITIONS[test](bindparam(test)).label("hit"))
+            .where(*pair_conditions(number, names))
             .order_by(COMMENTS.id.desc())
-            .limit(size)
+            .limit(bindparam("window"))
             .subquery()
         )
         hits = func.coalesce(func.sum(case((window.c.hit, 1), else_=0)), 0)
-        parts.append(select(literal(index), hits, func.count()).select_from(window))
-    return {pairs[index]: (int(hits), int(seen)) for index, hits, seen in union_rows(parts)}
+        statements.append(
+            select(literal_column(str(number), Integer), hits, func.count()).select_from(window)
+        )
+    return union_of(statements)
+
+
+def union_of(statements: list[AnySelect]) -> Statement:
+    """The statements' rows together (one statement as it is)."""
+    return statements[0] if len(statements) == 1 else union_all(*statements)
 
 
 def count_rare(pairs: Sequence[Pair], queue_filter: QueueFilter, cap: int) -> dict[Pair, Count]:
@@ -174,11 +253,3 @@ def count_rare(pairs: Sequence[Pair], queue_filter: QueueFilter, cap: int) -> di
         counts[(site_id, status)] = int(count)
     exhausted = sum(counts.values()) >= budget
     return {pair: Count(min(counts[pair], cap), at_least=exhausted) for pair in pairs}
-
-
-def union_rows(parts: Sequence[Select]) -> Iterable[tuple]:
-    """The rows of every part, a UNION ALL of at most PARTS_PER_STATEMENT parts at a time."""
-    for start in range(0, len(parts), PARTS_PER_STATEMENT):
-        chunk = parts[start : start + PARTS_PER_STATEMENT]
-        statement = chunk[0] if len(chunk) == 1 else union_all(*chunk)
-        yield from read_rows(statement, {})

@@ -132,6 +132,8 @@ def count_searched(
 ) -> dict[Pair, Count]:
     """Matches of a text search in each site and status: from the newest comments (the
     window), or over all of them where none of those matches."""
+    if not pairs:  # a moderator whose sites were all deleted
+        return {}
     sites = len({site_id for site_id, _ in pairs})
     window = max(SEARCH_WINDOW // sites, min(MIN_SITE_WINDOW, SEARCH_WINDOW))
     found, rare = {}, []

@@ -192,6 +192,15 @@ def test_the_search_window_is_shared_between_a_moderators_sites(
     assert both.is_capped("pending")
 
 
+def test_a_moderator_without_sites_counts_nothing(app: Flask) -> None:
+    site = create_site().site
+    dana = moderator_ref(create_moderator([]).moderator)
+    create_comment(site, status="pending", body="ciclabile")
+    for search in (None, "ciclabile", "93.44.12.7"):
+        found = count_by_status(dana, QueueFilter(search=search))
+        assert found.counts == dict.fromkeys(("queued", "pending", "approved", "rejected"), 0)
+
+
 def test_counts_of_many_sites_take_several_statements(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:

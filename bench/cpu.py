@@ -28,24 +28,50 @@ class CpuShare:
         return self.server + self.postgres + self.redis
 
 
+@dataclass(frozen=True)
+class ProcessStat:
+    """What bench scripts read of a process's /proc/<pid>/stat."""
+
+    name: str  # comm
+    group: int  # pgrp
+    cpu_seconds: float  # user + system
+
+
+def process_stat(pid: int | str) -> ProcessStat | None:
+    """A process's name, process group and CPU time so far; None if it has gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:  # the process ended while we looked
+        return None
+    name = stat[stat.index("(") + 1 : stat.rindex(")")]
+    fields = stat.rpartition(")")[2].split()  # fields 3 on, after the name (which may hold ")")
+    used = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime (fields 14, 15)
+    return ProcessStat(name, int(fields[2]), used)
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a process so far; None if it has gone."""
+    stat = process_stat(pid)
+    return None if stat is None else stat.cpu_seconds
+
+
+def total_cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes (those that ended are left out)."""
+    return sum(seconds for pid in pids if (seconds := process_cpu_seconds(pid)) is not None)
+
+
 def cpu_seconds_by_role(server_group: int) -> dict[str, float]:
     """User + system CPU seconds so far of the server's process group and of the services
     (processes that ended since are not counted, hence snapshots around a run)."""
     seconds = {"server": 0.0, "postgres": 0.0, "redis": 0.0}
     for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
+        stat = process_stat(entry.name) if entry.name.isdigit() else None
+        if stat is None:
             continue
-        try:
-            stat = Path(entry.path, "stat").read_text()
-        except OSError:  # the process ended while we looked
-            continue
-        name = stat[stat.index("(") + 1 : stat.rindex(")")]
-        fields = stat.rpartition(")")[2].split()
-        used = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
-        if int(fields[2]) == server_group:  # pgrp
-            seconds["server"] += used
-        elif name in SERVICES:
-            seconds[SERVICES[name]] += used
+        if stat.group == server_group:
+            seconds["server"] += stat.cpu_seconds
+        elif stat.name in SERVICES:
+            seconds[SERVICES[stat.name]] += stat.cpu_seconds
     return seconds
 
 

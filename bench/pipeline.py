@@ -78,6 +78,7 @@ import redis
 from flask import Flask
 from sqlalchemy import insert
 
+from bench.cpu import process_cpu_seconds
 from models import Comment, utcnow
 from service import create_app
 from service.accounts.auth import SiteRef
@@ -126,7 +127,7 @@ class Sampler:
         rss = rss_mb(pid)
         if rss is not None and rss > self.peaks.get(pid, ("", 0.0))[1]:
             self.peaks[pid] = (role, rss)
-        seconds = cpu_seconds(pid)
+        seconds = process_cpu_seconds(pid)
         if seconds is not None:
             first = self.cpu.get(pid, (role, seconds, seconds))[1]
             self.cpu[pid] = (role, first, seconds)
@@ -147,15 +148,6 @@ def rss_mb(pid: int) -> float | None:
         return None
     match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
     return int(match.group(1)) / 1024 if match else None
-
-
-def cpu_seconds(pid: int) -> float | None:
-    """User plus system CPU time of a process, or None if it has gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def children_of(pid: int) -> list[int]:

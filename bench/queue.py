@@ -61,6 +61,7 @@ from urllib.parse import urlencode
 
 import psycopg
 
+from bench.cpu import total_cpu_seconds
 from bench.intake import free_port, lua_string, run, verdict
 from bench.wrk import LUA_COUNTING_TAIL, WrkResult, run_wrk
 from service.pagination import encode_cursor
@@ -88,7 +89,6 @@ PAGE_SIZE = 50
 TARGET_P99_MS = 50.0
 TARGET_RSS_MB = 100.0
 START_TIMEOUT_SECONDS = 90
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 WARM_UP_SECONDS = 1
 
 SEED_SQL = """
@@ -470,16 +470,6 @@ def wait_until_serving(port: int, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"gunicorn did not answer within {START_TIMEOUT_SECONDS} s")
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of these processes (those that ended are left out), in seconds."""
-    total = 0.0
-    for pid in pids:
-        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
-            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-            total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
-    return total
-
-
 def serving_pids(master: int) -> tuple[list[int], list[int]]:
     """The gunicorn workers (the master's children) and the PostgreSQL backends of the bench
     database (other than this script's own connections)."""
@@ -554,11 +544,11 @@ def main() -> None:
                 script = write_lua(case, scratch, number)
                 wrk(port, script, args.connections, WARM_UP_SECONDS)
                 web, database = serving_pids(process.pid)
-                before = cpu_seconds(web), cpu_seconds(database)
+                before = total_cpu_seconds(web), total_cpu_seconds(database)
                 result = wrk(port, script, args.connections, args.duration)
                 cpu = Cpu(
-                    (cpu_seconds(web) - before[0]) * 1000 / max(result.responses, 1),
-                    (cpu_seconds(database) - before[1]) * 1000 / max(result.responses, 1),
+                    (total_cpu_seconds(web) - before[0]) * 1000 / max(result.responses, 1),
+                    (total_cpu_seconds(database) - before[1]) * 1000 / max(result.responses, 1),
                 )
                 results.append((case, result, cpu))
                 print(

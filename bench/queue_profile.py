@@ -28,8 +28,8 @@ import pstats
 import statistics
 import sys
 import time
-from pathlib import Path
 
+from bench.cpu import total_cpu_seconds
 from bench.queue import (
     DATABASE,
     DATABASE_URL,
@@ -42,8 +42,6 @@ from bench.queue import (
 )
 from bench.queue import moderato as moderato_command
 
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
 
 def parse_args() -> argparse.Namespace:
     """Command-line options."""
@@ -53,12 +51,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--top", type=int, default=30, help="functions to print")
     parser.add_argument("--no-profile", action="store_true", help="skip the cProfile pass")
     return parser.parse_args()
-
-
-def backend_cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a PostgreSQL backend process, in seconds."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime (fields 14, 15)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -114,14 +106,14 @@ def measure(
     for path in case.paths:
         fetch(path, case.token)
     web, wall = [], []
-    pg_before = backend_cpu_seconds(backend)
+    pg_before = total_cpu_seconds([backend])
     for number in range(requests):
         path = case.paths[number % len(case.paths)]
         cpu, started = time.process_time(), time.perf_counter()
         fetch(path, case.token)
         web.append((time.process_time() - cpu) * 1000)
         wall.append((time.perf_counter() - started) * 1000)
-    database = (backend_cpu_seconds(backend) - pg_before) * 1000 / requests
+    database = (total_cpu_seconds([backend]) - pg_before) * 1000 / requests
     return web, database, wall
 
 

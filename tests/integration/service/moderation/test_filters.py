@@ -8,10 +8,17 @@ from models import Comment, CommentStatus
 from service.accounts.auth import moderator_ref
 from service.errors import Forbidden
 from service.extensions import db
-from service.moderation import queue
+from service.moderation import counts, queue
 from service.moderation.counts import count_by_status
 from service.moderation.filters import QueueFilter, matches_text
 from tests.support.factories import create_comment, create_moderator, create_site
+
+
+def narrow_search_window(monkeypatch: pytest.MonkeyPatch, size: int, per_site: int = 1) -> None:
+    """Search windows of `size` comments per status (at least `per_site` per site), so a
+    handful of comments can lie outside them."""
+    monkeypatch.setattr(counts, "SEARCH_WINDOW", size)
+    monkeypatch.setattr(counts, "MIN_SITE_WINDOW", per_site)
 
 
 def listed(moderator, **filters) -> list[int]:  # type: ignore[no-untyped-def]
@@ -105,9 +112,7 @@ def test_counts_per_status_follow_the_filter_and_stop_at_the_cap(app: Flask) -> 
 def test_search_counts_read_the_newest_comments_and_all_of_them_for_a_rare_term(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from service.moderation import counts
-
-    monkeypatch.setattr(counts, "SEARCH_WINDOW", 3)
+    narrow_search_window(monkeypatch, 3)
     site = create_site().site
     alice = moderator_ref(create_moderator(site).moderator)
     create_comment(site, status="approved", body="ciclabile, la prima")  # older than the window
@@ -130,9 +135,7 @@ def test_search_counts_read_the_newest_comments_and_all_of_them_for_a_rare_term(
 def test_a_rare_term_is_counted_over_every_site_in_one_query(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from service.moderation import counts
-
-    monkeypatch.setattr(counts, "SEARCH_WINDOW", 1)
+    narrow_search_window(monkeypatch, 1)
     site_a, site_b = create_site().site, create_site().site
     bob = moderator_ref(create_moderator([site_a, site_b]).moderator)
     for site in (site_a, site_b):
@@ -150,9 +153,7 @@ def test_a_rare_term_is_counted_over_every_site_in_one_query(
 def test_when_a_rare_terms_reading_runs_out_its_counts_are_lower_bounds(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from service.moderation import counts
-
-    monkeypatch.setattr(counts, "SEARCH_WINDOW", 1)
+    narrow_search_window(monkeypatch, 1)
     site = create_site().site
     alice = moderator_ref(create_moderator(site).moderator)
     for _ in range(4):  # common, but only among the older comments
@@ -174,10 +175,7 @@ def test_when_a_rare_terms_reading_runs_out_its_counts_are_lower_bounds(
 def test_the_search_window_is_shared_between_a_moderators_sites(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from service.moderation import counts
-
-    monkeypatch.setattr(counts, "SEARCH_WINDOW", 4)
-    monkeypatch.setattr(counts, "MIN_SITE_WINDOW", 1)
+    narrow_search_window(monkeypatch, 4)
     site_a, site_b = create_site().site, create_site().site
     bob = moderator_ref(create_moderator([site_a, site_b]).moderator)
     for body in ("ciclabile", "altro", "ciclabile", "altro", "ciclabile"):
@@ -204,8 +202,6 @@ def test_a_moderator_without_sites_counts_nothing(app: Flask) -> None:
 def test_counts_of_many_sites_take_several_statements(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from service.moderation import counts
-
     monkeypatch.setattr(counts, "PARTS_PER_STATEMENT", 3)  # 3 sites x 4 statuses: 4 of them
     sites = [create_site().site for _ in range(3)]
     carol = moderator_ref(create_moderator(sites).moderator)

@@ -18,8 +18,8 @@ Protocol:
   transactions of 500, with `PUBLISH_WINDOW_SECONDS=0` so that each commit publishes one
   classification message per comment: the costliest backlog there can be. A run marked
   `@intake` stores its backlog as intake does instead, one transaction a comment, with the
-  batch publisher (service/moderation/publisher.py) putting the comments of each 20 ms window
-  in one message; the bench prints how many messages each backlog took.
+  batch publisher (service/moderation/publisher.py) sending at most one message per window
+  (PUBLISH_WINDOW_SECONDS); the bench prints how many messages each backlog took.
   Then the workers start, as the command line of `moderato
   worker` (`service.processes.worker_command`) with a `--hostname` each: `1x2` is one worker
   with `--concurrency 2` (one main process, two pool processes), `2x1` two workers with
@@ -32,8 +32,8 @@ Protocol:
   batch, inside the timing) until no comment is `queued`.
 * **(2) Open-loop latency**, on the first run's workers, after its drain. Comments are not
   sent over HTTP but inserted directly and published as intake publishes them (each sender
-  process has its own batch publisher, as each web process does, and its 20 ms window counts
-  in the latency): the intake service function
+  process has its own batch publisher, as each web process does, and its window counts in
+  the latency): the intake service function
   costs about 2 ms of CPU a comment here, so at 500/s the load generator alone would take a
   whole core of this 2-core machine from the workers (bench/intake.py measures the HTTP side).
   Due times are fixed in advance, one every 1/rate seconds; time is cut into 10 ms ticks,
@@ -537,7 +537,7 @@ def measure(args: argparse.Namespace, env: dict[str, str], site_id: int, scratch
     """Every drain, then the open loop on the first run's workers."""
     os.environ.update(DATABASE_URL=DATABASE_URL, REDIS_URL=env["REDIS_URL"])
     # One message per comment, the costliest form a backlog can take: intake's publisher
-    # (service/moderation/publisher.py) would put a 20 ms window's comments in one message.
+    # (service/moderation/publisher.py) would put a window's comments in one message.
     os.environ["MODERATO_PUBLISH_WINDOW_SECONDS"] = "0"
     app = create_app()
     site = SiteRef(site_id, "bench")

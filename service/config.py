@@ -80,9 +80,9 @@ class Config:
     CLASSIFY_RETRY_SECONDS = 1.0  # the first back-off; it doubles on every retry, up to 60 s
 
     # Reliability
-    # New comments' classification messages are sent in batches gathered over this window, off
-    # the request path (service/moderation/publisher.py); 0 publishes inline.
-    PUBLISH_WINDOW_SECONDS = 0.02
+    # New comments' classification messages are sent off the request path, at most one per
+    # this window and web process (service/moderation/publisher.py); 0 publishes inline.
+    PUBLISH_WINDOW_SECONDS = 0.05
     SWEEP_INTERVAL_SECONDS = 30.0  # how often beat runs the sweep
     SWEEP_AFTER_SECONDS = 120.0  # a comment queued longer than this is sent again
     SWEEP_MAX_REQUEUES = 5  # then it is held for a human: something keeps killing its task

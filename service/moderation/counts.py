@@ -1,7 +1,11 @@
 """How many comments match the review queue's filters, per status, at a bounded cost.
 
 Counting stops at a cap per status: an exact count of 700,000 approved comments would walk as
-many index entries on every page view, and "10,000+" says as much to a moderator.
+many index entries on every page view, and "10,000+" says as much to a moderator. The decided
+statuses (approved, rejected) are the archive and stop sooner, at DECIDED_COUNT_CAP: what a
+moderator needs exactly is how much waits for them, and walking 10,000 index entries for each
+of the archive's statuses and sites was most of the cost of a count without a search
+(bench/queue.py: 6-12 ms of PostgreSQL CPU a request, at 1,000,000 comments).
 
 A text search has no cheap exact count where many comments match: PostgreSQL reads a bitmap of
 every match from the trigram index (a sixth of a million comments for a common word in
@@ -9,7 +13,10 @@ bench/queue.py: 50-85 ms per status at rest, seconds under load), or reads each 
 status to test it. So a search counts the matches among the newest SEARCH_WINDOW comments of
 each status, shared between the moderator's sites (at least MIN_SITE_WINDOW each: a window of
 its own for every site made the cost grow with their number, 2-8 ms of PostgreSQL CPU per site
-and status at 1,000,000 comments). When the status has no more comments than its window the
+and status at 1,000,000 comments). Testing a comment costs PostgreSQL about 3 us (ILIKE
+lowercases the whole text), so the window is what a search's count costs: 1,000 a status was
+6-13 ms of PostgreSQL CPU a request in bench/queue.py, too much for 8 moderators at once on
+two cores; 250 is 3-6 ms. When the status has no more comments than its window the
 count is exact; otherwise it is a lower bound ("at least"), except when nothing in the window
 matches: then the term is rare, which is when the trigram index answers quickly, and
 the comments are counted over all of them.
@@ -53,13 +60,13 @@ from service.moderation.filters import (
     is_author_address,
     parameterised_conditions,
     search_value,
-    site_free_conditions,
 )
 
 COUNT_CAP = 10_000
+DECIDED_COUNT_CAP = 1_000  # approved and rejected; a count this high is "at least"
 SEARCH_COUNT_CAP = 1_000
-SEARCH_WINDOW = 1_000
-MIN_SITE_WINDOW = 100
+SEARCH_WINDOW = 250
+MIN_SITE_WINDOW = 50
 # Parts of one UNION ALL at most: SQLite refuses more than 500, and a moderator of very many
 # sites is better served by a few statements than by one PostgreSQL takes long to plan.
 PARTS_PER_STATEMENT = 100
@@ -116,15 +123,23 @@ def count_by_status(
 
 
 def count_capped(pairs: Sequence[Pair], queue_filter: QueueFilter, cap: int) -> dict[Pair, Count]:
-    """Matches of each site and status, each up to `cap`."""
+    """Matches of each site and status, each up to `cap` (a decided status's lower cap)."""
     values = filter_values(queue_filter.with_status(None))
     found: dict[Pair, Count] = {}
     for chunk in chunks(pairs):
         statement = capped_statement(tuple(values), len(chunk))
-        parameters = values | pair_values(chunk) | {"cap": cap}
+        caps = [status_cap(status, cap) for _, status in chunk]
+        parameters = values | pair_values(chunk) | {f"cap_{n}": c for n, c in enumerate(caps)}
         rows = cast(Sequence[tuple[int, int]], read_rows(statement, parameters))
-        found |= {chunk[index]: Count(int(count)) for index, count in rows}
+        for index, count in rows:  # a count at its own lower cap is only "at least"
+            stopped = caps[index] < cap and int(count) >= caps[index]
+            found[chunk[index]] = Count(int(count), at_least=stopped)
     return found
+
+
+def status_cap(status: str, cap: int) -> int:
+    """Where counting `status` stops: the decided statuses at DECIDED_COUNT_CAP at most."""
+    return min(cap, DECIDED_COUNT_CAP) if status in CommentStatus.FINAL else cap
 
 
 def count_searched(
@@ -194,12 +209,12 @@ def pair_conditions(number: int, names: tuple[str, ...]) -> list[ColumnElement[b
 # than PostgreSQL spent on the counts (bench.queue_profile).
 @lru_cache(maxsize=COUNT_STATEMENTS)
 def capped_statement(names: tuple[str, ...], parts: int) -> Statement:
-    """Per part (site_N, status_N), how many comments match, up to `cap`."""
+    """Per part (site_N, status_N), how many comments match, up to its cap (cap_N)."""
     statements: list[AnySelect] = [
         select(literal_column(str(number), Integer), func.count()).select_from(
             select(COMMENTS.id)
             .where(*pair_conditions(number, names))
-            .limit(bindparam("cap"))
+            .limit(bindparam(f"cap_{number}"))
             .subquery()
         )
         for number in range(parts)
@@ -234,24 +249,41 @@ def union_of(statements: list[AnySelect]) -> Statement:
 
 def count_rare(pairs: Sequence[Pair], queue_filter: QueueFilter, cap: int) -> dict[Pair, Count]:
     """Matches of a term none of the windows holds, over all the comments of these sites and
-    statuses, in one grouped query. It reads at most `cap` matches per pair in all; should
-    they run out (a term common only in older comments), every count is a lower bound."""
-    budget = cap * len(pairs)
+    statuses, in one grouped query per chunk of them. Each reads at most `cap` matches per
+    pair in all; should they run out (a term common only in older comments), every count of
+    the chunk is a lower bound."""
+    values = filter_values(queue_filter.with_status(None))
+    found: dict[Pair, Count] = {}
+    for chunk in chunks(pairs):
+        budget = cap * len(chunk)
+        statement = rare_statement(tuple(values), len(chunk))
+        parameters = values | pair_values(chunk) | {"budget": budget}
+        rows = cast(Sequence[tuple[int, str, int]], read_rows(statement, parameters))
+        counts: dict[Pair, int] = defaultdict(int)
+        for site_id, status, count in rows:
+            counts[(site_id, status)] = int(count)
+        exhausted = sum(counts.values()) >= budget
+        found |= {pair: Count(min(counts[pair], cap), at_least=exhausted) for pair in chunk}
+    return found
+
+
+@lru_cache(maxsize=COUNT_STATEMENTS)
+def rare_statement(names: tuple[str, ...], parts: int) -> AnySelect:
+    """Per site and status of the parts (site_N, status_N), how many comments match, reading
+    at most `budget` matches in all: one scan of the trigram index for every part."""
+    pairs = [
+        tuple_(bindparam(f"site_{number}"), bindparam(f"status_{number}"))
+        for number in range(parts)
+    ]
     matching = (
         select(COMMENTS.site_id, COMMENTS.status)
         .where(
-            tuple_(COMMENTS.site_id, COMMENTS.status).in_(list(pairs)),
-            *site_free_conditions(queue_filter.with_status(None)),
+            tuple_(COMMENTS.site_id, COMMENTS.status).in_(pairs),
+            *(CONDITIONS[name](bindparam(name)) for name in names),
         )
-        .limit(budget)
+        .limit(bindparam("budget"))
         .subquery()
     )
-    grouped = select(matching.c.site_id, matching.c.status, func.count()).group_by(
+    return select(matching.c.site_id, matching.c.status, func.count()).group_by(
         matching.c.site_id, matching.c.status
     )
-    counts: dict[Pair, int] = defaultdict(int)
-    rows = cast(Sequence[tuple[int, str, int]], read_rows(grouped, {}))
-    for site_id, status, count in rows:
-        counts[(site_id, status)] = int(count)
-    exhausted = sum(counts.values()) >= budget
-    return {pair: Count(min(counts[pair], cap), at_least=exhausted) for pair in pairs}

@@ -109,6 +109,25 @@ def test_counts_per_status_follow_the_filter_and_stop_at_the_cap(app: Flask) -> 
     assert count_by_status(bob, QueueFilter(), cap=1).is_capped("pending")
 
 
+def test_decided_statuses_are_counted_only_up_to_their_lower_cap(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(counts, "DECIDED_COUNT_CAP", 2)
+    site = create_site().site
+    alice = moderator_ref(create_moderator(site).moderator)
+    for status in ("pending", "approved", "approved", "rejected"):
+        for _ in range(3 if status == "pending" else 1):
+            create_comment(site, status=status)
+    create_comment(site, status="approved")
+
+    found = count_by_status(alice, QueueFilter(), cap=10)
+
+    assert found.counts == {"queued": 0, "pending": 3, "approved": 2, "rejected": 1}
+    assert found.is_capped("approved")  # three of them: "2+"
+    assert not found.is_capped("pending")  # a status waiting for moderators: counted to 10
+    assert not found.is_capped("rejected")
+
+
 def test_search_counts_read_the_newest_comments_and_all_of_them_for_a_rare_term(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -259,3 +278,20 @@ def test_the_search_expression_is_served_by_the_trigram_index(pg_app: Flask) -> 
     sql = query.compile(db.engine, compile_kwargs={"literal_binds": True})
     plan = db.session.execute(text(f"EXPLAIN {sql}")).scalars()
     assert "ix_comments_search_trgm" in "\n".join(plan)
+
+
+def test_a_rare_term_over_many_sites_is_counted_in_several_statements(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    narrow_search_window(monkeypatch, 1)
+    monkeypatch.setattr(counts, "PARTS_PER_STATEMENT", 2)  # 3 sites' approved: 2 statements
+    sites = [create_site().site for _ in range(3)]
+    carol = moderator_ref(create_moderator(sites).moderator)
+    for site in sites:
+        create_comment(site, status="approved", body="ciclabile")  # older than the window
+        create_comment(site, status="approved", body="altro")
+
+    found = count_by_status(carol, QueueFilter(search="ciclabile"), cap=10)
+
+    assert found.counts == {"queued": 0, "pending": 0, "approved": 3, "rejected": 0}
+    assert not found.is_capped("approved")

@@ -1,4 +1,4 @@
-"""New comments' classification messages go out in batches, after a short window."""
+"""New comments' classification messages go out at most once per window, in batches."""
 
 import threading
 
@@ -35,19 +35,30 @@ def broker(monkeypatch: pytest.MonkeyPatch) -> Broker:
     return recorder
 
 
-def test_ids_submitted_within_a_window_go_out_as_one_message(app: Flask, broker: Broker) -> None:
-    batcher = BatchPublisher(app, window=0.2)
+def test_the_first_ids_after_a_quiet_window_go_out_at_once(app: Flask, broker: Broker) -> None:
+    batcher = BatchPublisher(app, window=60)
     batcher.submit([1])
-    batcher.submit([2, 3])
-    assert broker.messages == []  # nothing on the request path
-    wait_for(lambda: broker.messages, timeout=10, interval=0.05)
-    assert broker.messages == [[1, 2, 3]]
+    wait_for(lambda: broker.messages, timeout=10, interval=0.02)  # long before the window ends
+    assert broker.messages == [[1]]
+
+
+def test_ids_submitted_within_the_window_of_a_message_go_out_together_after_it(
+    app: Flask, broker: Broker
+) -> None:
+    batcher = BatchPublisher(app, window=2)
+    batcher.submit([1])
+    wait_for(lambda: broker.messages, timeout=10, interval=0.02)
+    batcher.submit([2])
+    batcher.submit([3, 4])
+    assert broker.messages == [[1]]  # the window of [1]'s message is still open
+    wait_for(lambda: len(broker.messages) == 2, timeout=10, interval=0.05)
+    assert broker.messages == [[1], [2, 3, 4]]
 
 
 def test_flush_sends_what_is_pending_at_once(app: Flask, broker: Broker) -> None:
     batcher = BatchPublisher(app, window=60)
-    batcher.submit([4, 5])
-    batcher.flush()
+    batcher.pending.extend([4, 5])  # as submit leaves them, without waking the thread
+    assert batcher.flush() == 2
     assert broker.messages == [[4, 5]]
 
 

@@ -13,6 +13,12 @@ from service.moderation.facts import CommentFacts
 
 logger = logging.getLogger(__name__)
 
+# Comments decided in one transaction at most. A worker's batch is counted in messages
+# (CLASSIFY_BATCH_SIZE) and a message carries up to 500 ids, so a batch can hold tens of
+# thousands of comments; loading, featurising and scoring 10,000 at once took a pool process
+# to 300 MB in bench/pipeline.py (its @intake backlog), against 195 MB for batches of 200.
+CHUNK_SIZE = 500
+
 FACT_COLUMNS = (
     Comment.id, Comment.site_id, Comment.body, Comment.article_id, Comment.author_name,
     Comment.author_email, Comment.author_url, Comment.author_ip, Comment.user_agent,
@@ -23,8 +29,17 @@ FACT_COLUMNS = (
 
 def classify_comments(comment_ids: Sequence[int], classifiers: ClassifierSource) -> list[int]:
     """Assess the still-queued comments among `comment_ids` and decide them, in one
-    transaction. Comments already decided (by a moderator, or an earlier run) are left as
-    they are, which makes this safe to run twice. Returns the ids it decided."""
+    transaction per CHUNK_SIZE of them. Comments already decided (by a moderator, or an
+    earlier run) are left as they are, which makes this safe to run twice, or again after a
+    failure in a later chunk. Returns the ids it decided."""
+    decided: list[int] = []
+    for start in range(0, len(comment_ids), CHUNK_SIZE):
+        decided += classify_chunk(comment_ids[start : start + CHUNK_SIZE], classifiers)
+    return decided
+
+
+def classify_chunk(comment_ids: Sequence[int], classifiers: ClassifierSource) -> list[int]:
+    """Assess and decide the still-queued comments among `comment_ids`, in one transaction."""
     facts = fetch_facts(Comment.id.in_(comment_ids), Comment.status == CommentStatus.QUEUED)
     db.session.rollback()  # end the read transaction before the slow part
     if not facts:

@@ -1,5 +1,6 @@
 """Classifying and deciding comments, on PostgreSQL and SQLite."""
 
+import pytest
 from flask import Flask
 
 from classifier import KeywordClassifier, Verdict
@@ -78,6 +79,24 @@ def test_one_batch_scores_several_sites_with_one_call_each(app: Flask) -> None:
     decided = classification.classify_comments(ids, StaticClassifiers(Counting(scores)))
     assert sorted(decided) == sorted(ids)
     assert sorted(calls) == [2, 3]
+
+
+def test_a_large_batch_is_decided_in_chunks(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(classification, "CHUNK_SIZE", 2)
+    calls: list[int] = []
+
+    class Counting(FixedScores):
+        def predict_many(self, texts: list[str]) -> list[Verdict]:
+            calls.append(len(texts))
+            return super().predict_many(texts)
+
+    site = create_site().site
+    ids = [create_comment(site, body=f"c{i}").id for i in range(5)]
+    scores = {f"c{i}": 0.95 for i in range(5)}
+    decided = classification.classify_comments(ids, StaticClassifiers(Counting(scores)))
+    assert sorted(decided) == sorted(ids)
+    assert calls == [2, 2, 1]  # never more than a chunk in memory at once
+    assert {db.session.get(Comment, cid).status for cid in ids} == {"rejected"}
 
 
 def test_hold_for_review_moves_only_queued_comments(app: Flask) -> None:

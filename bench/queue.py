@@ -25,8 +25,9 @@ Protocol (bench/README.md has the reasons):
   `service.pagination.encode_cursor`. Then the web UI's filters, in every order: `q` (a
   common word, one author's e-mail, an IP, a word in no comment) for `one` (pending and
   approved) and `several` (pending); a score range (pending, with page 2) and a
-  `classifier_version` (approved) for `one`. And `queue/counts` (each status capped at 10,000)
-  with each search and without, for both moderators. The default page size (50) throughout.
+  `classifier_version` (approved) for `one`. And `queue/counts` (each status capped: 10,000,
+  the archive 1,000) with each search and without, for both moderators. The default page size
+  (50) throughout.
 * **Load.** The web process is `service.processes.web_command` (gunicorn, Moderato's JSON sync
   workers, as many as `moderato web` starts by default, access log to a file) with
   `DATABASE_URL` set, started once. Each case runs wrk (1 thread, `--connections`
@@ -407,14 +408,15 @@ def filter_cases(fetch: Fetch, tokens: dict[str, str], order: str) -> list[Case]
 
 
 def count_cases(tokens: dict[str, str]) -> list[Case]:
-    """Counts per status (capped at 10,000 each) with and without a search."""
-    paths = ["/api/v1/moderation/queue/counts"] + [
-        "/api/v1/moderation/queue/counts?" + urlencode({"q": search}) for _, search in SEARCHES
+    """Counts per status (capped: see service/moderation/counts.py) with and without a search."""
+    searches = [("no search", "/api/v1/moderation/queue/counts")] + [
+        (label, "/api/v1/moderation/queue/counts?" + urlencode({"q": search}))
+        for label, search in SEARCHES
     ]
     return [
-        Case(f"{name}, counts per status", "-", tokens[name], [path])
+        Case(f"{name}, counts, {label}", "-", tokens[name], [path])
         for name in ("one", "several")
-        for path in paths
+        for label, path in searches
     ]
 
 

@@ -13,7 +13,7 @@ Protocol:
   form, as a browser would.
 * **What is timed.** The whole server-side handling of one request, in this process through
   Flask's test client (no network, no WSGI server): the session, the moderator, the listing
-  of 50 comments with their parents, the counts per status (each capped at 10,000), the
+  of 50 comments with their parents, the counts per status (capped: see counts.py), the
   templates (50 items, each with its highlighted text and its forms) and the security headers.
   5 warm-up requests, then `--requests` timed ones per case; p50 and p99 of those, and the
   p50 of this process's CPU time per request (the web side's work, which a busy machine's

@@ -1,7 +1,7 @@
 """Publishing the classification of new comments in small batches, off the request path.
 
-Celery's `send_task` costs about 0.4-0.7 ms of CPU per message here, as much as a third of an
-intake request. So intake does not publish: after its commit it hands the comment's id to this
+Celery's `send_task` costs 0.4-1.3 ms of CPU per message here (the more, the busier the
+process), as much as a third to a half of an intake request. So intake does not publish: after its commit it hands the comment's id to this
 process's `BatchPublisher`, whose background thread sends at most one `classify_comments`
 message per window (PUBLISH_WINDOW_SECONDS, 50 ms by default). Ids that arrive after a quiet
 window go out at once; ids that arrive sooner wait for the window to end, with every other id
@@ -60,11 +60,12 @@ class BatchPublisher:
                 time.sleep(pause)  # ids arriving meanwhile join this message
             self.wake.clear()  # before taking the ids: one submitted after this wakes us again
             try:
-                if self.flush():
-                    self.last_sent = time.monotonic()
+                sent = self.flush()
             except Exception:  # never let the thread die: log, and the sweep covers the ids
-                self.last_sent = time.monotonic()
                 logger.exception("Publishing classification messages failed")
+                sent = 1  # a send was tried: the next one waits out its window too
+            if sent:
+                self.last_sent = time.monotonic()
 
     def flush(self) -> int:
         """Send every pending id now (also at exit); how many there were."""

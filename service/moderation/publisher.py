@@ -1,12 +1,13 @@
 """Publishing the classification of new comments in small batches, off the request path.
 
 Celery's `send_task` costs 0.4-1.3 ms of CPU per message here (the more, the busier the
-process), as much as a third to a half of an intake request. So intake does not publish: after its commit it hands the comment's id to this
-process's `BatchPublisher`, whose background thread sends at most one `classify_comments`
-message per window (PUBLISH_WINDOW_SECONDS, 50 ms by default). Ids that arrive after a quiet
-window go out at once; ids that arrive sooner wait for the window to end, with every other id
-that arrives meanwhile (Nagle's algorithm, for messages). A quiet site gets no added delay and
-a busy one no more than the window, and under load the workers receive fewer, larger messages.
+process), a third to a half of an intake request. So intake does not publish: after its commit
+it hands the comment's id to this process's `BatchPublisher`, whose background thread sends at
+most one `classify_comments` message per window (PUBLISH_WINDOW_SECONDS, 50 ms by default).
+Ids that arrive after a quiet window go out at once; ids that arrive sooner wait for the window
+to end, with every other id that arrives meanwhile (Nagle's algorithm, for messages). A quiet
+site gets no added delay and a busy one no more than the window, and under load the workers
+receive fewer, larger messages.
 
 Hand-rolled because it is a list, a lock and a thread; Celery has no client-side batching.
 Nothing is lost if the process dies with ids still pending: the comments are committed as

@@ -21,7 +21,7 @@ from models.comment import (
     search_text,
 )
 from models.idempotency import IdempotencyKey
-from models.login import LoginFailure
+from models.login import LoginFailure, WebSession
 from models.site import ModerationMode, Moderator, PolicyDefaults, Site, moderator_sites
 from models.webhook import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
@@ -53,6 +53,7 @@ __all__ = [
     "WebhookDelivery",
     "WebhookEndpoint",
     "WebhookEvent",
+    "WebSession",
     "moderator_sites",
     "queue_score",
     "search_text",

@@ -1,8 +1,9 @@
-"""Failed web logins, counted to rate-limit password guessing across every web process."""
+"""Web logins: the failures, counted to rate-limit password guessing across every web
+process, and the signed-in sessions, so that signing out can revoke one."""
 
 from datetime import datetime
 
-from sqlalchemy import Index, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
@@ -20,4 +21,22 @@ class LoginFailure(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subject: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WebSession(Base):
+    """A signed-in web session: the SHA-256 of the random token its cookie carries.
+
+    The signed cookie alone could not be revoked: a copy taken before signing out would stay
+    valid until it expired. With this row, signing out deletes it and the copy stops working
+    at once, in every web process; a new password ends every session of its moderator.
+    """
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    moderator_id: Mapped[int] = mapped_column(
+        ForeignKey("moderators.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

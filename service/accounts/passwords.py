@@ -14,6 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
 from models import Moderator
+from service.accounts import web_sessions
 from service.accounts.auth import ModeratorRef, moderator_ref
 from service.errors import InvalidInput, NotFound, Unauthenticated
 from service.extensions import db
@@ -45,13 +46,15 @@ def generate_password() -> str:
 
 
 def set_password(name: str, password: str) -> None:
-    """Give the named moderator a new password (the old one stops working)."""
+    """Give the named moderator a new password (the old one stops working, and so does every
+    web session signed in before)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
     moderator = db.session.scalar(select(Moderator).where(Moderator.name == name))
     if moderator is None:
         raise ModeratorNotFound(f"No moderator named {name!r}.")
     moderator.password_hash = _hasher.hash(password)
+    web_sessions.end_all_sessions(moderator.id)
     db.session.commit()
     logger.info("Set the password of moderator %s", name, extra={"moderator_id": moderator.id})
 
@@ -70,9 +73,3 @@ def check_password(name: str, password: str) -> ModeratorRef:
         moderator.password_hash = _hasher.hash(password)
         db.session.commit()
     return moderator_ref(moderator)
-
-
-def get_moderator(moderator_id: int) -> ModeratorRef | None:
-    """The moderator with this id as a caller, or None if they were deleted."""
-    moderator = db.session.get(Moderator, moderator_id)
-    return moderator_ref(moderator) if moderator is not None else None

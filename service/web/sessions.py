@@ -1,22 +1,26 @@
-"""Who is signed in: the moderator id in the signed session cookie, re-read on every request.
+"""Who is signed in: the session's token in the signed cookie, its moderator re-read on every
+request.
 
-Re-reading the moderator (one query) means a deleted moderator, or one whose sites changed,
-is seen at once by every web process; the cookie itself holds only the id and the language.
+The token names a row (service/accounts/web_sessions.py), so signing out revokes the cookie,
+copies included. Re-reading the session and its moderator (one query) means an ended session,
+a deleted moderator, or one whose sites changed, is seen at once by every web process; the
+cookie itself holds only the token and the language.
 """
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import g, jsonify, redirect, request, session, url_for
+from flask import current_app, g, jsonify, redirect, request, session, url_for
 from flask_babel import gettext
 
+from service.accounts import web_sessions
 from service.accounts.auth import ModeratorRef
-from service.accounts.passwords import get_moderator
 from service.web.i18n import SESSION_KEY as LANGUAGE_KEY
 
 F = TypeVar("F", bound=Callable[..., Any])
-MODERATOR_KEY = "moderator_id"
+TOKEN_KEY = "session_token"  # noqa: S105 - the key the token is stored under, not a secret
 
 
 def sign_in(moderator: ModeratorRef) -> None:
@@ -24,13 +28,16 @@ def sign_in(moderator: ModeratorRef) -> None:
     language = session.get(LANGUAGE_KEY)
     session.clear()  # nothing of the anonymous session (its CSRF token too) carries over
     g.pop("csrf_token", None)  # Flask-WTF's copy for this request, of the cleared session
-    session[MODERATOR_KEY] = moderator.id
+    session[TOKEN_KEY] = web_sessions.start_session(moderator, lifetime())
     if language:
         session[LANGUAGE_KEY] = language
 
 
 def sign_out() -> None:
-    """End the session (the language choice stays with the browser)."""
+    """End the session, wherever its cookie is (the language choice stays with the browser)."""
+    token = session.get(TOKEN_KEY)
+    if isinstance(token, str):
+        web_sessions.end_session(token)
     language = session.get(LANGUAGE_KEY)
     session.clear()
     g.pop("csrf_token", None)
@@ -39,9 +46,14 @@ def sign_out() -> None:
 
 
 def signed_in_moderator() -> ModeratorRef | None:
-    """The moderator of this session, if any, read from the database."""
-    moderator_id = session.get(MODERATOR_KEY)
-    return get_moderator(moderator_id) if isinstance(moderator_id, int) else None
+    """The moderator of this session, if it is still live, read from the database."""
+    token = session.get(TOKEN_KEY)
+    return web_sessions.session_moderator(token, lifetime()) if isinstance(token, str) else None
+
+
+def lifetime() -> timedelta:
+    """How long a session lasts: Flask's own limit on the age of its signed cookie."""
+    return current_app.permanent_session_lifetime
 
 
 def current_moderator() -> ModeratorRef:

@@ -6,10 +6,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from models import LoginFailure
+from service.accounts.passwords import set_password
 from service.extensions import db
 from tests.e2e.web.conftest import new_client
 from tests.support.factories import create_site
 from tests.support.web import PASSWORD, create_web_moderator, csrf_token, post_form, sign_in
+
+COOKIE = "moderato_session"
 
 
 @pytest.fixture
@@ -95,6 +98,31 @@ def test_signing_out_ends_the_session(client: FlaskClient) -> None:
     sign_in(client, create_web_moderator(create_site().site))
     assert post_form(client, "/moderate/logout").status_code == 302
     assert client.get("/moderate/").headers["Location"].startswith("/moderate/login")
+
+
+def test_signing_out_revokes_the_cookie_wherever_it_was_copied(
+    app: Flask, client: FlaskClient
+) -> None:
+    sign_in(client, create_web_moderator(create_site().site))
+    cookie = client.get_cookie(COOKIE)
+    assert cookie is not None
+    thief = new_client(app)
+    thief.set_cookie(COOKIE, cookie.value)
+    assert thief.get("/moderate/").status_code == 200  # a copy works while the session lives
+    assert post_form(client, "/moderate/logout").status_code == 302
+    assert thief.get("/moderate/").headers["Location"].startswith("/moderate/login")
+
+
+def test_a_new_password_ends_every_session_of_its_moderator(
+    app: Flask, client: FlaskClient
+) -> None:
+    alice = create_web_moderator(create_site().site)
+    other_device = new_client(app)
+    sign_in(client, alice)
+    sign_in(other_device, alice)
+    set_password(alice.name, "un'altra password lunga")
+    for device in (client, other_device):
+        assert device.get("/moderate/").headers["Location"].startswith("/moderate/login")
 
 
 def test_signing_out_needs_the_csrf_token(client: FlaskClient) -> None:

@@ -23,6 +23,7 @@ from models import (
     TrainingRun,
     WebhookDelivery,
     WebhookEndpoint,
+    WebSession,
     moderator_sites,
 )
 from service import create_app
@@ -101,8 +102,13 @@ def dispose_app(app: Flask) -> None:
 
 def clean_database() -> None:
     """Delete every row a test may have made, keeping global classifier versions and their
-    activations (training them is the slow part; tests that activate one roll it back)."""
+    activations (training them is the slow part; tests that activate one roll it back).
+
+    Rows that PostgreSQL would delete by cascade are deleted by name: SQLite does not enforce
+    foreign keys, so a web session would outlive its moderator there and be counted by the
+    next test."""
     db.session.rollback()
+    db.session.execute(delete(WebSession))
     db.session.execute(delete(WebhookDelivery))
     db.session.execute(delete(WebhookEndpoint))
     db.session.execute(delete(IdempotencyKey))

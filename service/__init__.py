@@ -86,7 +86,11 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_middleware(app: Flask) -> None:
-    """Limits checked below Flask, before any body is read, whatever the WSGI server."""
+    """Limits checked below Flask, before any body is read, whatever the WSGI server; then,
+    behind trusted proxies, the client's address and scheme from their headers (Werkzeug's
+    ProxyFix trusts only the last `PROXY_HOPS` entries, which those proxies wrote)."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
     from service.serving.limits import RequestLimits
 
     app.wsgi_app = RequestLimits(  # type: ignore[method-assign]
@@ -95,6 +99,8 @@ def register_middleware(app: Flask) -> None:
         max_url=app.config["MAX_URL_LENGTH"],
         max_body_by_path=app.config["MAX_CONTENT_LENGTH_BY_PATH"],
     )
+    if hops := int(app.config["PROXY_HOPS"]):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def configure_logging(app: Flask) -> None:

@@ -58,6 +58,10 @@ class Config:
     # The moderator web UI (service/web)
     # The session cookie's Secure flag: True or False, or None for "when the request is HTTPS".
     WEB_COOKIE_SECURE: bool | None = None
+    # How many reverse proxies in front of Moderato set X-Forwarded-For and -Proto. With 0 the
+    # headers are ignored (a client could forge them); behind one proxy, 1 makes the client's
+    # address (the failed-login limit counts it) and the HTTPS of the request the real ones.
+    PROXY_HOPS = 0
     WEB_DEFAULT_LOCALE = "it"  # when neither the moderator nor Accept-Language chooses
     WEB_PAGE_SIZE = 50  # comments on a page of the queue
     WEB_POLL_SECONDS = 5.0  # how often an open queue page asks for new and decided comments

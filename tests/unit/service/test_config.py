@@ -3,6 +3,7 @@ import math
 from pathlib import Path
 
 import pytest
+from flask import Flask, request
 
 from service import create_app
 from service.config import loads_json, normalise_database_url
@@ -130,3 +131,26 @@ def test_other_brokers_keep_their_own_transport(tmp_path: Path, monkeypatch) -> 
     app = create_app({"DATA_DIR": str(tmp_path)})
     assert app.config["CELERY"]["broker_url"] == "filesystem://"
     assert "broker_transport" not in app.config["CELERY"]
+
+
+def request_seen(app: Flask, headers: dict[str, str]) -> tuple[str | None, str]:
+    """The client address and scheme the app sees for a request with these headers."""
+    app.add_url_rule(
+        "/_seen", "seen", lambda: {"addr": request.remote_addr, "scheme": request.scheme}
+    )
+    seen = app.test_client().get("/_seen", headers=headers).get_json()
+    return seen["addr"], seen["scheme"]
+
+
+FORWARDED = {"X-Forwarded-For": "198.51.100.7, 203.0.113.9", "X-Forwarded-Proto": "https"}
+
+
+def test_forwarded_headers_are_ignored_unless_proxies_are_trusted(tmp_path: Path) -> None:
+    app = create_app({"DATA_DIR": str(tmp_path)})
+    assert request_seen(app, FORWARDED) == ("127.0.0.1", "http")
+
+
+def test_behind_one_trusted_proxy_the_client_is_the_address_it_forwarded(tmp_path: Path) -> None:
+    # The proxy appends the address it saw; anything left of it came from the client, forgeable.
+    app = create_app({"DATA_DIR": str(tmp_path), "PROXY_HOPS": 1})
+    assert request_seen(app, FORWARDED) == ("203.0.113.9", "https")

@@ -17,7 +17,9 @@ Protocol:
   templates (50 items, each with its highlighted text and its forms) and the security headers.
   5 warm-up requests, then `--requests` timed ones per case; p50 and p99 of those, and the
   p50 of this process's CPU time per request (the web side's work, which a busy machine's
-  waiting does not inflate; PostgreSQL's share is not in it).
+  waiting does not inflate; PostgreSQL's share is not in it). The process freezes its heap
+  once the moderators are signed in, as a gunicorn worker does after loading the app
+  (service/serving/heap.py).
 * **Cases.** Pending in each order; approved, newest first (the largest listing); a text search;
   a score range; and the moderator of three sites.
 * **Target:** p99 ≤ 100 ms in every case.
@@ -43,6 +45,7 @@ from service import create_app
 from service.accounts.moderators import create_moderator
 from service.accounts.passwords import set_password
 from service.extensions import db
+from service.serving.heap import freeze_startup_objects
 
 TARGET_MS = 100.0
 PASSWORD = "bench password, long enough"  # noqa: S105 - a scratch database's moderators
@@ -132,6 +135,7 @@ def main() -> None:
         app = bench_app(Path(scratch))
         create_moderators(app)
         clients = {name: signed_in(app, name) for name in MODERATORS}
+        freeze_startup_objects()  # as service/wsgi.py does in each gunicorn worker
         print(f"GET /moderate/ (50 comments a page), {args.requests} requests per case, "
               f"{ROWS:,} comments stored; target p99 <= {TARGET_MS:.0f} ms")  # fmt: skip
         print(os.getloadavg()[0], "load average (1 min) at the start")

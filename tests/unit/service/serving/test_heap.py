@@ -34,7 +34,9 @@ def after_import(code: str, tmp_path: Path) -> dict[str, float]:
     return run_python(f"{code}\n{PROBE}", tmp_path)
 
 
-@pytest.mark.parametrize("entry_point", ["service.wsgi", "workers.celery_app"])
+@pytest.mark.parametrize(
+    "entry_point", ["service.wsgi", "service.akismet.wsgi", "workers.celery_app"]
+)
 def test_a_server_process_freezes_what_it_built_at_start_up(
     entry_point: str, tmp_path: Path
 ) -> None:

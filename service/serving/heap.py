@@ -7,11 +7,11 @@ worker about 214,000 (scikit-learn and SciPy as well). On this 2-core machine a 
 off about every 50 requests. That was the p99 of `bench.review_page`: 104-131 ms, against
 16-34 ms at p50.
 
-Nearly all of those objects live as long as the process: modules, classes, functions and
-compiled templates. `gc.freeze()` moves them to the permanent generation, which no collection
+Nearly all of those objects live as long as the process: modules, classes, functions, the app
+and its extensions. `gc.freeze()` moves them to the permanent generation, which no collection
 visits, so a full pass now walks only what was made since. The same pass took 1.4-3.1 ms after
-the freeze. Instagram's servers and CPython's documentation use it the same way, and it also
-keeps forked processes from copying shared pages on write.
+the freeze. CPython's documentation describes it for processes that fork (the worker's pool
+then inherits the frozen heap rather than copying its pages when a collection touches them).
 
 The garbage already present is collected first: a frozen reference cycle is never freed.
 Frozen objects outside cycles are still freed when their last reference goes, and anything

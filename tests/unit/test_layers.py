@@ -1,11 +1,9 @@
 """The layers hold where import-linter cannot look: at run time, in a fresh interpreter."""
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.support.interpreter import json_printed_last
+
 HEAVY = ("sklearn", "scipy", "matplotlib")
 
 
@@ -14,11 +12,7 @@ def imported_after(code: str, tmp_path: Path) -> list[str]:
     probe = (
         f"{code}\nimport json, sys\nprint(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True,
-        env={"MODERATO_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
-    )  # fmt: skip
-    return list(json.loads(result.stdout.strip().splitlines()[-1]))
+    return list(json_printed_last(probe, tmp_path))
 
 
 def test_the_web_process_never_imports_the_ml_stack(tmp_path: Path) -> None:

@@ -1,13 +1,10 @@
 """Server processes freeze their start-up heap, so full collections skip it (heap.py)."""
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[4]
+from tests.support.interpreter import json_printed_last
 
 # Prints what share of the tracked objects is frozen, and whether a reference cycle made
 # after the entry point's import is still collected.
@@ -21,17 +18,8 @@ print(json.dumps({"frozen": frozen / (frozen + len(gc.get_objects())), "cycle": 
 """
 
 
-def run_python(code: str, tmp_path: Path) -> dict[str, float]:
-    """The JSON object that `code`, run in a new interpreter, prints last."""
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
-        env={"MODERATO_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}, check=True,
-    )  # fmt: skip
-    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
-
-
 def after_import(code: str, tmp_path: Path) -> dict[str, float]:
-    return run_python(f"{code}\n{PROBE}", tmp_path)
+    return dict(json_printed_last(f"{code}\n{PROBE}", tmp_path))
 
 
 @pytest.mark.parametrize(
@@ -61,4 +49,4 @@ freeze_startup_objects()
 gc.enable()
 print(json.dumps({"collected": before() is None}))
 """
-    assert run_python(code, tmp_path) == {"collected": True}
+    assert json_printed_last(code, tmp_path) == {"collected": True}

@@ -70,6 +70,17 @@ def create_site(
     return NewSite(site, api_key, akismet_key)
 
 
+def rotate_api_key(slug: str) -> str:
+    """Give the site a new API key (sk_) and return it. The old one stops working at once in
+    new processes, and within KEY_CACHE_SECONDS in running ones (they cache resolved keys)."""
+    site = get_site(slug)
+    key = generate_key(SITE_KEY_PREFIX)
+    site.api_key_hash, site.api_key_prefix = hash_key(key), display_prefix(key)
+    commit_unique("That key is taken; run the command again.")  # 256 random bits: never seen
+    logger.info("New API key for site %s", slug, extra={"site_id": site.id})
+    return key
+
+
 def rotate_akismet_key(slug: str) -> str:
     """Give the site a new Akismet-compatible key and return it. The old one stops working
     at once: Akismet keys are looked up on every request, never cached."""

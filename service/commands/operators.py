@@ -1,5 +1,7 @@
 """`moderato sites` and `moderato moderators`: what an operator sets up."""
 
+import sys
+
 import click
 from flask.cli import with_appcontext
 
@@ -72,7 +74,20 @@ def update_site(
     click.echo(describe(site))
 
 
-@sites_group.command("akismet-key")
+@sites_group.command("rotate-key")
+@click.argument("slug")
+@with_appcontext
+def rotate_key(slug: str) -> None:
+    """Give the site a new API key (sk_) and print it; the old one stops working."""
+    try:
+        key = sites.rotate_api_key(slug)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"api key: {key}")
+    click.echo("Store the key now: only its hash is kept. The previous key no longer works.")
+
+
+@sites_group.command("rotate-akismet-key")
 @click.argument("slug")
 @with_appcontext
 def akismet_key(slug: str) -> None:
@@ -84,6 +99,10 @@ def akismet_key(slug: str) -> None:
         raise click.ClickException(error.message) from error
     click.echo(f"akismet key: {key}")
     click.echo("Store the key now: only its hash is kept. The previous key no longer works.")
+
+
+# Its first name, kept for the scripts and pages that use it.
+sites_group.add_command(akismet_key, "akismet-key")
 
 
 @sites_group.command("list")
@@ -123,14 +142,48 @@ def create_moderator(name: str, site_slugs: tuple[str, ...]) -> None:
     click.echo("Store the token now: only its hash is kept.")
 
 
+@moderators_group.command("list")
+@with_appcontext
+def list_moderators() -> None:
+    """Every moderator: name, sites, token prefix and whether a password is set (never a
+    secret: only hashes are kept)."""
+    for moderator in moderators.list_moderators():
+        slugs = ",".join(site.slug for site in moderator.sites) or "-"
+        password = "set" if moderator.password_hash else "none"
+        click.echo(
+            f"{moderator.name}  sites={slugs}  token={moderator.token_prefix}…  password={password}"
+        )
+
+
+@moderators_group.command("reset-token")
+@click.argument("name")
+@with_appcontext
+def reset_token(name: str) -> None:
+    """Give a moderator a new API token and print it (shown only once); the old one stops
+    working and their web sessions end."""
+    try:
+        token = moderators.reset_token(name)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"token: {token}")
+    click.echo("Store the token now: only its hash is kept. The previous token no longer works.")
+
+
 @moderators_group.command("set-password")
 @click.argument("name")
-@click.password_option(help="Prompted for (twice) when not given.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of stdin."
+)
 @with_appcontext
-def set_password(name: str, password: str) -> None:
-    """Set the password a moderator logs in to the web UI with (stored as an argon2 hash)."""
+def set_password(name: str, password_stdin: bool) -> None:
+    """Set the password a moderator signs in to the web UI with (asked twice, hidden; stored
+    as an argon2 hash). Their web sessions end."""
+    if password_stdin:  # for scripts: never on the command line, where `ps` would show it
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         passwords.set_password(name, password)
     except DomainError as error:
         raise click.ClickException(error.message) from error
-    click.echo(f"Password set for {name}.")
+    click.echo(f"Password set for {name}; their web sessions have ended.")

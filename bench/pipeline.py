@@ -14,11 +14,11 @@ Protocol:
   `service/config.py`; every process group the bench starts is stopped in `finally`.
 * **Comments** cycle through the 612 texts of `classifier/seed/comments.jsonl` (six languages,
   spam and legitimate), each with an author, an e-mail address and an IP address.
-* **(1) Drain.** With no worker running, 10,000 comments are stored through `gate.admit` in
+* **(1) Drain.** With no worker running, 10,000 comments are stored through `storing.admit` in
   transactions of 500, with `PUBLISH_WINDOW_SECONDS=0` so that each commit publishes one
   classification message per comment: the costliest backlog there can be. A run marked
   `@intake` stores its backlog as intake does instead, one transaction a comment, with the
-  batch publisher (service/moderation/publisher.py) sending at most one message per window
+  batch publisher (service/moderation/intake/publisher.py) sending at most one message per window
   (PUBLISH_WINDOW_SECONDS); the bench prints how many messages each backlog took.
   Then the workers start, as the command line of `moderato
   worker` (`service.processes.worker_command`) with a `--hostname` each: `1x2` is one worker
@@ -38,7 +38,7 @@ Protocol:
   whole core of this 2-core machine from the workers (bench/intake.py measures the HTTP side).
   Due times are fixed in advance, one every 1/rate seconds; time is cut into 10 ms ticks,
   shared round-robin between `--senders` processes (2), and at the end of each tick its
-  sender inserts the comments due in it (one multi-row INSERT with the columns `gate.admit`
+  sender inserts the comments due in it (one multi-row INSERT with the columns `storing.admit`
   writes, one commit) and publishes their messages. A sender that falls behind sends late,
   but latency is counted from each comment's due time, so a slow system cannot slow the
   offered load down (no coordinated omission). Latency is
@@ -84,8 +84,8 @@ from service import create_app
 from service.accounts.auth import SiteRef
 from service.config import Config
 from service.extensions import db
-from service.moderation import gate
-from service.moderation.publisher import EXTENSION, publish_new
+from service.moderation.intake import storing
+from service.moderation.intake.publisher import EXTENSION, publish_new
 from service.names import Queues
 from service.processes import worker_command
 from tests.support.processes import ManagedProcess, free_port, start_redis, wait_for
@@ -236,7 +236,7 @@ def store_backlog(app: Flask, site: SiteRef, texts: list[str], count: int, start
     with app.app_context():
         for first in range(start, start + count, ADMIT_CHUNK):
             for number in range(first, min(first + ADMIT_CHUNK, start + count)):
-                gate.admit({**comment_values(texts, number), "site_id": site.id})
+                storing.admit({**comment_values(texts, number), "site_id": site.id})
             db.session.commit()
 
 
@@ -246,7 +246,7 @@ def store_backlog_as_intake(site: SiteRef, texts: list[str], count: int, start: 
     app = create_app({"PUBLISH_WINDOW_SECONDS": Config.PUBLISH_WINDOW_SECONDS})
     with app.app_context():
         for number in range(start, start + count):
-            gate.admit({**comment_values(texts, number), "site_id": site.id})
+            storing.admit({**comment_values(texts, number), "site_id": site.id})
             db.session.commit()
     app.extensions[EXTENSION].flush()
 
@@ -419,7 +419,7 @@ def send_share(
     ready: Any, go: Any, results: Any,
 ) -> None:  # fmt: skip
     """One sender process: at the end of each of its ticks, the comments due in it are
-    inserted as `queued` (one multi-row INSERT and a commit, as `gate.admit` writes them) and
+    inserted as `queued` (one multi-row INSERT and a commit, as `storing.admit` writes them) and
     published one message each with intake's own publish function. A tick that is late is
     sent at once; its lag (from each comment's due time) is recorded."""
     # The sender publishes as intake does: through its own batch publisher (one per web
@@ -443,7 +443,7 @@ def send_share(
 
 
 def insert_queued(site: SiteRef, rows: list[dict[str, str]]) -> list[int]:
-    """Store comments as `queued` with the columns `gate.admit` sets; commit; their ids."""
+    """Store comments as `queued` with the columns `storing.admit` sets; commit; their ids."""
     now = utcnow()
     values = [
         {**row, "site_id": site.id, "status": "queued", "created_at": now, "enqueued_at": now,
@@ -537,7 +537,7 @@ def measure(args: argparse.Namespace, env: dict[str, str], site_id: int, scratch
     """Every drain, then the open loop on the first run's workers."""
     os.environ.update(DATABASE_URL=DATABASE_URL, REDIS_URL=env["REDIS_URL"])
     # One message per comment, the costliest form a backlog can take: intake's publisher
-    # (service/moderation/publisher.py) would put a window's comments in one message.
+    # (service/moderation/intake/publisher.py) would put a window's comments in one message.
     os.environ["MODERATO_PUBLISH_WINDOW_SECONDS"] = "0"
     app = create_app()
     site = SiteRef(site_id, "bench")

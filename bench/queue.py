@@ -408,7 +408,8 @@ def filter_cases(fetch: Fetch, tokens: dict[str, str], order: str) -> list[Case]
 
 
 def count_cases(tokens: dict[str, str]) -> list[Case]:
-    """Counts per status (capped: see service/moderation/counts.py) with and without a search."""
+    """Counts per status (capped: see service/moderation/review/counts.py), with and without
+    a search."""
     searches = [("no search", "/api/v1/moderation/queue/counts")] + [
         (label, "/api/v1/moderation/queue/counts?" + urlencode({"q": search}))
         for label, search in SEARCHES

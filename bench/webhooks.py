@@ -23,6 +23,7 @@ from sqlalchemy import insert
 
 from models import Comment, CommentStatus, WebhookEvent
 from service import create_app
+from service.moderation.changes import CLASSIFIER, Change
 from tests.support.backends import REDIS_API_DB, redis_url
 from tests.support.postgres import PrivatePostgres
 
@@ -94,7 +95,7 @@ def decide_batch(site_id: int, batch: int) -> float:
     """Store `batch` queued comments, then time deciding them all `pending` and committing."""
     from service.extensions import db
     from service.moderation import gate
-    from service.moderation.decide import Scored
+    from service.moderation.assessment import Scored
 
     row = {"site_id": site_id, "article_id": "a", "author_name": "Lettore", "body": "Bello.",
            "status": CommentStatus.QUEUED, "version": 1, "requeue_count": 0}  # fmt: skip
@@ -102,7 +103,7 @@ def decide_batch(site_id: int, batch: int) -> float:
     db.session.commit()
     scored = Scored(0.5, "bench", None)
     changes = [
-        gate.Change(i, CommentStatus.QUEUED, CommentStatus.PENDING, "uncertain", gate.CLASSIFIER,
+        Change(i, CommentStatus.QUEUED, CommentStatus.PENDING, "uncertain", CLASSIFIER,
                     scored=scored)
         for i in ids
     ]  # fmt: skip

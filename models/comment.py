@@ -55,7 +55,7 @@ class Comment(Base):
         Index("ix_comments_site_article_status", "site_id", "article_id", "status", "id"),
         Index("ix_comments_status_site", "status", "site_id", "id"),
         Index("ix_comments_status_enqueued_at", "status", "enqueued_at"),
-        # A moderator's look at one author (service/moderation/authors.py) and at a thread.
+        # A moderator's look at one author (service/moderation/review/authors.py) and at a thread.
         Index("ix_comments_author_email", "author_email", "site_id"),
         Index("ix_comments_author_ip", "author_ip", "site_id"),
         Index("ix_comments_parent_id", "parent_id"),
@@ -162,7 +162,7 @@ class ModerationEvent(Base):
     comment_id: Mapped[int] = mapped_column(
         ForeignKey("comments.id", ondelete="CASCADE"), index=True
     )
-    # The dashboard reads events by day (service/moderation/stats.py).
+    # The dashboard reads events by day (service/moderation/reporting/stats.py).
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     actor_kind: Mapped[str] = mapped_column(String(16))
     actor_id: Mapped[int | None] = mapped_column(Integer)

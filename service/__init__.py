@@ -6,7 +6,7 @@ from typing import Any
 from flask import Flask
 
 from service import config as config_module
-from service.celery import celery_init_app
+from service.celery.wiring import celery_init_app
 from service.extensions import db, migrate
 
 
@@ -19,6 +19,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config)
     register_extensions(app)
+    register_gate_listeners(app)
     register_url_converters(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -42,7 +43,7 @@ def register_extensions(app: Flask) -> None:
     import models
     from service import database
     from service.api import auth
-    from service.moderation import publisher
+    from service.moderation.intake import publisher
     from service.web import presenting
     from service.web import setup as web_setup
     from service.webhooks import subscriptions
@@ -56,6 +57,17 @@ def register_extensions(app: Flask) -> None:
     web_setup.init_app(app)
     presenting.register(app)
     subscriptions.init_app(app)
+
+
+def register_gate_listeners(app: Flask) -> None:
+    """What follows a change of a comment's status: the webhook outbox, in the change's own
+    transaction, and the decision metrics, after it commits. The gate knows neither."""
+    from service.moderation import listeners
+    from service.moderation.reporting.decision_metrics import count_decisions
+    from service.webhooks.listener import record_deliveries
+
+    listeners.register(app, record_deliveries)
+    listeners.register(app, count_decisions)
 
 
 def register_url_converters(app: Flask) -> None:

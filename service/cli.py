@@ -12,7 +12,8 @@ from typing import Any
 import click
 from flask.cli import FlaskGroup
 
-from service import create_app, metrics_dir
+from service import create_app
+from service.metrics import multiprocess_dir as metrics_dir
 
 # name -> "module:attribute" of the click command or group
 COMMANDS = {
@@ -60,7 +61,7 @@ def console() -> None:
 
     The folder is set before `main` builds the app (which imports prometheus_client), so that
     `serve`'s own web server and its worker share their metrics; `web` and `worker` hand it to
-    the gunicorn or Celery process they become. See service/metrics_dir.py.
+    the gunicorn or Celery process they become. See service/metrics/multiprocess_dir.py.
     """
     atexit.register(metrics_dir.remove_if_owned, metrics_dir.use_multiprocess_mode())
     main()

@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from service import redis_transport
+from service.celery import redis_transport
 from service.names import Queues, TaskNames
 
 ENV_PREFIX = "MODERATO"
@@ -85,7 +85,7 @@ class Config:
 
     # Reliability
     # New comments' classification messages are sent off the request path, at most one per
-    # this window and web process (service/moderation/publisher.py); 0 publishes inline.
+    # this window and web process (service/moderation/intake/publisher.py); 0 publishes inline.
     PUBLISH_WINDOW_SECONDS = 0.05
     SWEEP_INTERVAL_SECONDS = 30.0  # how often beat runs the sweep
     SWEEP_AFTER_SECONDS = 120.0  # a comment queued longer than this is sent again
@@ -249,7 +249,7 @@ def stored_secret_key(data_dir: Path) -> str:
 
 def redis_transport_settings(broker_url: str) -> dict[str, Any]:
     """For a Redis broker, kombu's transport with a publishing client per channel
-    (service/redis_transport.py says why); other brokers keep their own."""
+    (service/celery/redis_transport.py says why); other brokers keep their own."""
     if broker_url.startswith(redis_transport.REDIS_SCHEMES):
         return {"broker_transport": redis_transport.TRANSPORT}
     return {}

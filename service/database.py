@@ -1,16 +1,22 @@
-"""The database session's life cycle, and what counts as "the database is unavailable"."""
+"""The database session's life cycle: what runs once a transaction commits, and what counts
+as "the database is unavailable"."""
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
+import psycopg
 from flask import Flask
-from sqlalchemy import Engine, Executable, Row, exc
+from sqlalchemy import Engine, Executable, Row, event, exc
+from sqlalchemy.orm import Session
 
 from service.extensions import db
 
 logger = logging.getLogger(__name__)
+
+AFTER_COMMIT = "moderato.after_commit"  # the session.info key of the callbacks waiting
 
 # Errors that mean the database cannot be reached or cannot serve now (connection refused or
 # dropped, a server restarting, a pool with no connection to spare), not that a request is
@@ -22,6 +28,9 @@ UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
     exc.InterfaceError,
     exc.DisconnectionError,
     exc.TimeoutError,  # the connection pool had nothing to hand out in time
+    # The driver's own: code on a driver connection goes through `driver_connection`, which
+    # makes its errors SQLAlchemy's; one that escapes all the same is an outage too, not a 500.
+    psycopg.OperationalError,
 )
 
 
@@ -70,3 +79,89 @@ def autocommit_engine(engine: Engine) -> Engine:
     sharing its pool, built once (building it costs as much as a small statement's own
     Python work)."""
     return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+@contextmanager
+def driver_connection(
+    engine: Engine, statement: str | None = None, parameters: Mapping[str, Any] | None = None
+) -> Iterator[Any]:
+    """The driver's own connection of one of `engine`'s pooled connections (handed back on
+    exit), for `statement` run without SQLAlchemy's `Connection` around it.
+
+    What `Connection` does about errors is done here, for every such use: the driver's errors
+    come out as SQLAlchemy's, from the checkout (a server that is down refuses the new
+    connection) to the statement, so an outage is a 503 like any other (UNAVAILABLE_ERRORS).
+    A connection the server closed is invalidated, and the pool's other connections, made
+    before the loss, are discarded with it, so no later request gets one of them to fail again.
+    """
+    dbapi_error = engine.dialect.loaded_dbapi.Error
+    try:
+        pooled = engine.raw_connection()
+    except dbapi_error as error:
+        raise sqlalchemy_error(engine, error, statement, parameters) from error
+    try:
+        yield pooled.driver_connection
+    except dbapi_error as error:
+        lost = engine.dialect.is_disconnect(error, pooled.driver_connection, None)
+        if lost:
+            pooled.invalidate(error)
+            engine.dispose()
+        raise sqlalchemy_error(engine, error, statement, parameters, lost=lost) from error
+    finally:
+        pooled.close()  # back to the pool, or discarded if invalidated
+
+
+def sqlalchemy_error(
+    engine: Engine,
+    error: Exception,
+    statement: str | None,
+    parameters: Mapping[str, Any] | None,
+    *,
+    lost: bool = False,
+) -> exc.DBAPIError:
+    """The driver's `error` as SQLAlchemy's `Connection` raises it (OperationalError for an
+    OperationalError, IntegrityError for an IntegrityError, and so on)."""
+    return cast(
+        exc.DBAPIError,
+        exc.DBAPIError.instance(
+            statement,
+            parameters,
+            error,
+            engine.dialect.loaded_dbapi.Error,
+            hide_parameters=engine.hide_parameters,
+            connection_invalidated=lost,
+            dialect=engine.dialect,
+        ),
+    )
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run `callback` once the current transaction commits; forget it if it rolls back.
+
+    A task sent from inside an open transaction could run before its row exists (warehouse's
+    `addAfterCommitHook` does the same with SQLAlchemy session events).
+    """
+    db.session.info.setdefault(AFTER_COMMIT, []).append(callback)
+
+
+@event.listens_for(Session, "after_commit")
+def run_after_commit(session: Session) -> None:
+    """Run the callbacks the committed transaction registered. A failing one is logged and
+    does not stop the others: the transaction is committed whatever they do."""
+    run_committed(session.info.pop(AFTER_COMMIT, []))
+
+
+def run_committed(callbacks: Sequence[Callable[[], None]]) -> None:
+    """Run work that follows a commit: each failure is logged and the rest still run (a
+    broker that cannot take the message leaves the comment queued, for the sweep)."""
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:  # deliberately broad: the commit has happened; log and go on
+            logger.exception("After-commit work failed")
+
+
+@event.listens_for(Session, "after_rollback")
+def drop_after_commit(session: Session) -> None:
+    """A rolled-back transaction's work must never run."""
+    session.info.pop(AFTER_COMMIT, None)

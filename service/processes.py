@@ -50,12 +50,10 @@ def beat_command(app: Flask, *, loglevel: str = "INFO") -> list[str]:
 
 # `moderato web`'s gunicorn sync workers by default: one per core of a 2-core host that also
 # runs PostgreSQL. A sync worker is busy on the CPU for most of a request (the database answers
-# from memory in under a millisecond), so workers beyond the cores only queue for them: on this
-# 2-core machine the review queue (bench/queue.py, `--only "one site, approved"`, two runs
-# each, interleaved) answered with p99 17-38 ms with 2 workers, 19-97 ms with 3 and 21-44 ms
-# with 4, and a request cost the web process 1.8-2.5 ms of CPU with 2 workers against 1.9-3.4
-# with more (processes competing for 2 cores and their caches). Give a larger host `--workers`
-# of about its core count (docker-compose.yml asks for 4: a host of about 4 cores).
+# from memory in under a millisecond), so workers beyond the cores only queue for them and
+# compete for the cores' caches (bench/queue.py shows it; the docs' benchmarks page has the
+# figures). Give a larger host `--workers` of about its core count (docker-compose.yml asks
+# for 4: a host of about 4 cores).
 WEB_WORKERS = 2
 
 
@@ -64,7 +62,8 @@ def web_command(host: str, port: int, workers: int) -> list[str]:
     return [
         sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
         "--worker-class", "service.serving.gunicorn_workers.JsonErrorSyncWorker",
-        # Hooks that give the worker processes one metrics folder (service/metrics_dir.py).
+        # Hooks that give the worker processes one metrics folder
+        # (service/metrics/multiprocess_dir.py).
         "--config", "python:service.serving.gunicorn_config",
         # No control socket: gunicorn's default path is per user, so two servers on one host
         # would share it; nothing here uses gunicornc.

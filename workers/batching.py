@@ -22,7 +22,7 @@ from celery_batches import Batches, SimpleRequest
 from celery_batches.trace import apply_batches_task
 from flask import Flask
 
-from service import metrics
+from service.metrics import definitions as metrics
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ class ClassificationBatches(Batches):
 
     @property
     def flask_app(self) -> Flask:
-        """The Flask app of this Celery app (service/celery.py)."""
+        """The Flask app of this Celery app (service/celery/wiring.py)."""
         return self.app.Task.flask_app
 
     @property

@@ -2,10 +2,10 @@
 
 import atexit
 
-from service import metrics_dir
+from service.metrics import multiprocess_dir as metrics_dir
 
 # Before anything imports prometheus_client (the imports below do): the worker's pool
-# processes then share their metrics through files; see service/metrics_dir.py.
+# processes then share their metrics through files; see service/metrics/multiprocess_dir.py.
 METRICS_DIR = metrics_dir.use_multiprocess_mode()
 atexit.register(metrics_dir.remove_if_owned, METRICS_DIR)  # pool processes never run atexit
 
@@ -13,8 +13,8 @@ from celery.signals import worker_process_init  # noqa: E402
 
 import workers.tasks  # noqa: E402, F401 - registers the tasks on the app
 from service import create_app  # noqa: E402
+from service.celery.heartbeats import heartbeat_step  # noqa: E402
 from service.extensions import db  # noqa: E402
-from service.heartbeats import heartbeat_step  # noqa: E402
 from service.serving.heap import freeze_startup_objects  # noqa: E402
 from workers.batching import RestartBatchTimers  # noqa: E402
 from workers.metrics import metrics_server_step  # noqa: E402

@@ -4,8 +4,8 @@ own from which a scraper reads its processes' metrics.
 Every worker machine is scraped on its own port (WORKER_METRICS_PORT), because nothing here
 may assume that the web process shares a machine, or a folder, with the workers. The worker's
 main process serves what all its processes recorded (its pool's too: they share its
-multiprocess folder, service/metrics_dir.py); the queue gauges come from the web's `/metrics`
-only, so that a sum over every target counts nothing twice. The token is the web's
+multiprocess folder, service/metrics/multiprocess_dir.py); the queue gauges come from the
+web's `/metrics` only, so that a sum over every target counts nothing twice. The token is the web's
 METRICS_TOKEN.
 """
 
@@ -19,7 +19,8 @@ from celery import bootsteps
 from celery.signals import task_failure, task_retry
 from werkzeug.wrappers import Request, Response
 
-from service import exposition, metrics
+from service.metrics import definitions as metrics
+from service.metrics import exposition
 from service.names import TaskNames
 from service.serving.answers import error_body
 

@@ -6,11 +6,12 @@ from celery import shared_task
 from celery_batches import SimpleRequest
 from flask import current_app
 
-from service import metrics
 from service.extensions import db
 from service.learning import retraining
 from service.learning.classifiers import get_classifiers
-from service.moderation import classify, idempotency, sweep
+from service.metrics import definitions as metrics
+from service.moderation import classify
+from service.moderation.intake import idempotency, sweep
 from service.names import TaskNames
 from service.webhooks import deliveries, delivery, dispatch
 from service.webhooks import sweep as webhook_sweep

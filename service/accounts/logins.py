@@ -5,6 +5,10 @@ sees the same count; nothing is kept in one process's memory. Two subjects are c
 name tried from one address (someone guessing one moderator's password), and the address
 alone (someone trying many names). A limited login is refused before its password is checked,
 so guessing gets no answer at all while the limit holds.
+
+Hand-rolled rather than Flask-Limiter: that counts requests, in a process's memory or in
+Redis, where this counts failures per name and address, must work in the embedded set-up
+(no Redis), and forgets a name's failures when its password is then given right.
 """
 
 import logging

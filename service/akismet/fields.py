@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from models import Comment, CommentStatus
 from service.accounts.keys import normalise_akismet_key
-from service.moderation.checks import CheckedComment
+from service.moderation.intake.akismet_checks import CheckedComment
 from service.moderation.policy import Decision
 
 # The protocol's test conventions (Akismet's developer documentation).

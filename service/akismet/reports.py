@@ -10,7 +10,7 @@ from typing import Any
 
 from models import utcnow
 from service.accounts.auth import AkismetSite
-from service.moderation.check_figures import CheckFigures, check_figures
+from service.moderation.reporting.akismet_figures import CheckFigures, check_figures
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MONTH = re.compile(r"(\d{4})-(\d{2})")

@@ -3,7 +3,7 @@
 The Akismet process scores in-process (see README, "Akismet-compatible API"): each gunicorn
 worker loads the site's classifier version once, like a Celery worker does. The version cache
 (`DatabaseClassifiers`) was written for one thread, so lookups and scoring take a lock; a
-score costs about 0.35 ms and holds the GIL anyway, so threads lose nothing by waiting.
+score is short and holds the GIL anyway, so threads lose nothing by waiting.
 """
 
 import logging

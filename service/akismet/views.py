@@ -4,13 +4,13 @@ import logging
 
 from flask import Blueprint, Response, current_app, g, request
 
-from service import metrics
 from service.accounts.auth import AkismetSite, authenticate_akismet_key
 from service.akismet import KEY_CACHE, answers, reports
 from service.akismet.fields import CheckFields, key_from_host, read_check_fields
 from service.akismet.scoring import CLASSIFIERS
 from service.errors import Unauthenticated
-from service.moderation import checks
+from service.metrics import definitions as metrics
+from service.moderation.intake import akismet_checks as checks
 
 logger = logging.getLogger(__name__)
 

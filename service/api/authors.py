@@ -17,8 +17,8 @@ from service.api.openapi.operations import Reply, documented
 from service.api.requests import json_body, query_args
 from service.api.responses import MODERATOR_PAGE
 from service.api.schemas import load_or_raise
-from service.moderation import authors
-from service.moderation.authors import AuthorKey
+from service.moderation.review import authors
+from service.moderation.review.authors import AuthorKey
 
 bp = Blueprint("authors", __name__, url_prefix="/moderation/authors")
 

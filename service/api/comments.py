@@ -2,7 +2,6 @@
 
 from flask import Blueprint, Response, g, request
 
-from service import metrics
 from service.api.auth import current_principal, current_site, require
 from service.api.headers import idempotency_key
 from service.api.openapi.operations import IDEMPOTENCY_KEY, Reply, documented
@@ -19,7 +18,9 @@ from service.api.schemas import (
     comment_create_schema,
     load_or_raise,
 )
-from service.moderation import intake
+from service.metrics import definitions as metrics
+from service.moderation.intake import submission as intake
+from service.moderation.review import comments as reading
 
 bp = Blueprint("comments", __name__)
 CREATE_COMMENT = "api.comments.create_comment"
@@ -74,7 +75,7 @@ def create_comment() -> tuple[Response, int]:
 def get_comment(comment_id: int) -> tuple[Response, int]:
     """One comment of the caller's site(s)."""
     principal = current_principal()
-    comment = intake.get_comment(comment_id, principal.site_ids)
+    comment = reading.get_comment(comment_id, principal.site_ids)
     return comment_response(comment, principal)
 
 
@@ -90,7 +91,7 @@ def list_article_comments(article_id: str) -> dict:
     principal = current_principal()
     # The article id from the path is checked like one in a body (no NUL, at most 255).
     args = load_or_raise(article_page_args_schema, {**query_args(), "article_id": article_id})
-    page = intake.list_article_comments(
+    page = reading.list_article_comments(
         current_site(), args["article_id"], args["limit"], args["cursor"]
     )
     return page_response(page, principal)

@@ -12,7 +12,7 @@ from service.api.moderation_schemas import (
 from service.api.openapi.operations import Reply, documented
 from service.api.requests import query_args
 from service.api.schemas import load_or_raise
-from service.moderation import stats
+from service.moderation.reporting import stats
 
 bp = Blueprint("dashboard", __name__, url_prefix="/moderation/dashboard")
 

@@ -14,13 +14,13 @@ from flask import Blueprint, current_app, request
 from marshmallow import EXCLUDE, Schema, fields
 from sqlalchemy import text
 
-from service import heartbeats
 from service.api.errors import error_response
 from service.api.openapi.errors import error_schema
 from service.api.openapi.operations import Reply, documented
-from service.celery import connect_once, short_timeout_connection
+from service.celery import heartbeats
+from service.celery.wiring import connect_once, short_timeout_connection
 from service.extensions import db
-from service.moderation.backlog import fetch_oldest_queued_age
+from service.moderation.intake.backlog import fetch_oldest_queued_age
 
 logger = logging.getLogger(__name__)
 

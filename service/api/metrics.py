@@ -9,9 +9,9 @@ the route is off (404), so a deployment never exposes its figures by omission.
 
 from flask import Blueprint, Response, current_app, request
 
-from service import exposition
 from service.errors import NotFound, Unauthenticated
-from service.moderation.queue_metrics import QueueCollector, fetch_queue_states
+from service.metrics import exposition
+from service.moderation.reporting.waiting_gauges import QueueCollector, fetch_queue_states
 
 bp = Blueprint("metrics", __name__)
 

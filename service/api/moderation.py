@@ -34,10 +34,10 @@ from service.api.schemas import (
     queue_filter_args_schema,
     rejection_schema,
 )
-from service.moderation import bulk, threads, undo
-from service.moderation import queue as moderation
-from service.moderation.bulk import Target
-from service.moderation.filters import QueueFilter
+from service.moderation.review import actions as moderation
+from service.moderation.review import bulk, threads, undo
+from service.moderation.review.bulk import Target
+from service.moderation.review.filters import QueueFilter
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 

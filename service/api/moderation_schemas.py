@@ -193,7 +193,7 @@ class AccuracyDaySchema(AnswerSchema):
 
 
 class DashboardSchema(AnswerSchema):
-    """The dashboard's figures (service/moderation/stats.py)."""
+    """The dashboard's figures (service/moderation/reporting/stats.py)."""
 
     site = fields.String(allow_none=True)
     days = fields.List(fields.Date())

@@ -42,9 +42,9 @@ def page_json(page: Page, principal: Principal) -> Response:
     """`page_response` as a JSON answer, encoded by orjson.
 
     The review queue's pages are the API's largest answers and its most requested ones;
-    Flask's encoder (the standard library's, sorting keys and escaping non-ASCII) took 0.4 ms
-    of a page of 50 comments, orjson 0.03 ms. The bytes keep Flask's form where it matters
-    (keys sorted, a final newline); non-ASCII text is UTF-8 rather than escaped.
+    Flask's encoder (the standard library's, sorting keys and escaping non-ASCII) costs about
+    ten times what orjson does on a page of 50 comments. The bytes keep Flask's form where it
+    matters (keys sorted, a final newline); non-ASCII text is UTF-8 rather than escaped.
     """
     dumper = ORJSON_PAGES["moderator" if principal.moderator is not None else "site"]
     return json_response(page_document(page, dumper))

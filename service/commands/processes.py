@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import shlex
 import sys
 from pathlib import Path
 
@@ -10,10 +11,11 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
-from service import exposition, metrics_dir
 from service.accounts import bootstrap
 from service.akismet import create_akismet_app
 from service.learning import training
+from service.metrics import exposition
+from service.metrics import multiprocess_dir as metrics_dir
 from service.names import Queues
 from service.processes import (
     WEB_WORKERS,
@@ -23,7 +25,12 @@ from service.processes import (
     web_command,
     worker_command,
 )
-from service.serving.supervised import serve_with_worker
+from service.serving.supervised import (
+    ServeRefused,
+    check_port_free,
+    lock_data_dir,
+    serve_with_worker,
+)
 
 
 @click.command("serve")
@@ -33,50 +40,98 @@ from service.serving.supervised import serve_with_worker
 @with_appcontext
 def serve(host: str, port: int, concurrency: int) -> None:
     """Web server plus one worker (with the periodic sweep): development and the demo."""
+    try:  # before anything is migrated or printed: a second `make run` stops here
+        check_port_free(host, port)
+        data_dir_lock = lock_data_dir(Path(current_app.config["DATA_DIR"]))
+    except ServeRefused as refused:
+        raise click.ClickException(str(refused)) from refused
     # One development server for both APIs: this process loads the classifier anyway
     # (training on first start), so it may serve the Akismet routes, which score in-process.
     served = create_akismet_app()
     upgrade()
     demo = bootstrap.create_demo_if_empty()
     click.echo(f"classifier: {training.ensure_default_classifier(progress=True)}")
-    if demo is not None:
-        print_demo(demo, host, port)
-    print_metrics(served.config, host, port)  # the token goes to the app that is served
+    # The banner comes last, once the worker has started (its logs would scroll it away), and
+    # on every start: keys are stored hashed, so a restart tells how to make new ones.
+    text = banner(demo, bootstrap.demo_moderator_name(), host, port, served.config)
     command = worker_command(served, concurrency=concurrency, beat=True)
-    sys.exit(serve_with_worker(served, host, port, command))
+    status = serve_with_worker(served, host, port, command, on_ready=lambda: click.echo(text))
+    data_dir_lock.close()
+    sys.exit(status)
 
 
-def print_demo(demo: bootstrap.DemoCredentials, host: str, port: int) -> None:
-    """Show the demo keys and a first request to try."""
+RULE = "-" * 78
+
+
+def banner(
+    demo: bootstrap.DemoCredentials | None,
+    moderator_name: str | None,
+    host: str,
+    port: int,
+    config: dict,
+) -> str:
+    """What `serve` prints once it is up: where the web UI is, the demo keys on the first
+    start (the only time they exist in clear), and how to recover access."""
+    lines = ["", RULE, f"Moderato is running. Moderator web UI: http://{host}:{port}/moderate/"]
+    if demo is not None:
+        lines += demo_lines(demo, host, port)
+    elif moderator_name is not None:
+        lines.append(
+            f"Demo moderator: {moderator_name} (its password was shown at the first start)"
+        )
+    lines += [metrics_line(config, host, port), *recovery_lines(demo), RULE, ""]
+    return "\n".join(lines)
+
+
+def demo_lines(demo: bootstrap.DemoCredentials, host: str, port: int) -> list[str]:
+    """The demo keys and a first request to try."""
     base = f"http://{host}:{port}/api/v1"
-    click.echo(f"\nDemo site '{demo.site_slug}', key: {demo.site_key}")
-    click.echo(f"Its Akismet key (WordPress, Akismet clients: http://{host}:{port}/1.1/...): "
-               f"{demo.akismet_key}")  # fmt: skip
-    click.echo(f"Demo moderator '{demo.moderator_name}', token: {demo.moderator_token}")
-    click.echo("These are shown only now. Try:\n")
-    click.echo(
+    return [
+        f"Demo site '{demo.site_slug}', key: {demo.site_key}",
+        f"Its Akismet key (WordPress, Akismet clients: http://{host}:{port}/1.1/...): "
+        f"{demo.akismet_key}",
+        f"Demo moderator '{demo.moderator_name}', token: {demo.moderator_token}",
+        f"Web UI sign-in: name: {demo.moderator_name}, password: {demo.moderator_password}",
+        "These are shown only now. Try:",
         f"  curl -s -X POST {base}/comments -H 'Authorization: Bearer {demo.site_key}' "
         '-H \'Content-Type: application/json\' -d \'{"article_id": "a1", '
-        '"author_name": "Giulia", "body": "Ottimo articolo, grazie!"}\''
-    )
-    click.echo(
-        f"  curl -s {base}/moderation/queue -H 'Authorization: Bearer {demo.moderator_token}'\n"
-    )
-    click.echo(
-        f"Moderator web UI: http://{host}:{port}/moderate/ "
-        f"(name: {demo.moderator_name}, password: {demo.moderator_password})\n"
-    )
+        '"author_name": "Giulia", "body": "Ottimo articolo, grazie!"}\'',
+        f"  curl -s {base}/moderation/queue -H 'Authorization: Bearer {demo.moderator_token}'",
+    ]
 
 
-def print_metrics(config: dict, host: str, port: int) -> None:
-    """Say how to scrape; without a configured METRICS_TOKEN, make one for this run."""
+def recovery_lines(demo: bootstrap.DemoCredentials | None) -> list[str]:
+    """The commands that make new credentials (the old ones are kept only as hashes)."""
+    moderato = cli_prefix()
+    name = demo.moderator_name if demo is not None else "NAME"
+    slug = demo.site_slug if demo is not None else "SLUG"
+    return [
+        "Lost a password, token or key? Only their hashes are kept; make new ones:",
+        f"  {moderato} moderators list",
+        f"  {moderato} moderators set-password {name}",
+        f"  {moderato} moderators reset-token {name}",
+        f"  {moderato} sites list",
+        f"  {moderato} sites rotate-key {slug}",
+        f"  {moderato} sites rotate-akismet-key {slug}",
+    ]
+
+
+def cli_prefix() -> str:
+    """How to run `moderato` on this data folder, as this `serve` was started."""
+    script = sys.argv[0] if Path(sys.argv[0]).name == "moderato" else "moderato"
+    data_dir = os.environ.get("MODERATO_DATA_DIR")
+    prefix = f"MODERATO_DATA_DIR={shlex.quote(data_dir)} " if data_dir else ""
+    return prefix + shlex.quote(script)
+
+
+def metrics_line(config: dict, host: str, port: int) -> str:
+    """How to scrape; without a configured METRICS_TOKEN, a token made for this run."""
     url = f"http://{host}:{port}/metrics"
     if config["METRICS_TOKEN_SHA256"]:
-        click.echo(f"Metrics: {url} with 'Authorization: Bearer <METRICS_TOKEN>'\n")
-        return
+        return f"Metrics: {url} with 'Authorization: Bearer <METRICS_TOKEN>'"
     token = "mt_" + secrets.token_urlsafe(24)
     config["METRICS_TOKEN_SHA256"] = exposition.hash_token(token)
-    click.echo(f"Metrics (this run's token): curl -s {url} -H 'Authorization: Bearer {token}'\n")
+    return f"Metrics (this run's token): curl -s {url} -H 'Authorization: Bearer {token}'"
 
 
 @click.command("web")

@@ -8,7 +8,8 @@ from sqlalchemy import ColumnElement, select
 from models import Comment, CommentStatus, Site
 from service.extensions import db
 from service.moderation import gate
-from service.moderation.decide import Assessment, ClassifierSource, assess
+from service.moderation.assessment import Assessment, ClassifierSource, assess
+from service.moderation.changes import CLASSIFIER, RULE, Change
 from service.moderation.facts import CommentFacts
 
 logger = logging.getLogger(__name__)
@@ -63,17 +64,15 @@ def fetch_facts(*conditions: ColumnElement[bool], limit: int | None = None) -> l
     return [CommentFacts.from_row(row) for row in db.session.execute(query)]
 
 
-def decision_change(
-    assessment: Assessment, from_status: str, note: str | None = None
-) -> gate.Change:
+def decision_change(assessment: Assessment, from_status: str, note: str | None = None) -> Change:
     """The gate change that records an assessment's decision, by the classifier."""
     assert assessment.facts.comment_id is not None  # noqa: S101 - stored comments only
-    return gate.Change(
+    return Change(
         comment_id=assessment.facts.comment_id,
         from_status=from_status,
         to_status=assessment.decision.status,
         reason=assessment.decision.reason,
-        actor=gate.CLASSIFIER,
+        actor=CLASSIFIER,
         scored=assessment.scored,
         note=note,
     )
@@ -84,7 +83,7 @@ def hold_for_review(comment_ids: Sequence[int], reason: str) -> list[int]:
     caller's transaction."""
     applied = gate.transition(
         [
-            gate.Change(cid, CommentStatus.QUEUED, CommentStatus.PENDING, reason, gate.RULE)
+            Change(cid, CommentStatus.QUEUED, CommentStatus.PENDING, reason, RULE)
             for cid in comment_ids
         ]
     )

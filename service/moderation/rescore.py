@@ -15,8 +15,9 @@ from tqdm import tqdm
 from models import Comment, CommentStatus, Site
 from service.extensions import db
 from service.moderation import gate
+from service.moderation.assessment import Assessment, ClassifierSource, assess
+from service.moderation.changes import CLASSIFIER, RESCORED, Change
 from service.moderation.classify import decision_change, fetch_facts
-from service.moderation.decide import Assessment, ClassifierSource, assess
 
 logger = logging.getLogger(__name__)
 
@@ -95,11 +96,11 @@ def record_batch(
     summary.skipped += len(assessments) - len(decided) - len(rescored)
 
 
-def rescore_change(assessment: Assessment) -> gate.Change:
+def rescore_change(assessment: Assessment) -> Change:
     """A new verdict on a comment that stays pending."""
     assert assessment.facts.comment_id is not None  # noqa: S101 - stored comments only
     pending = CommentStatus.PENDING
-    return gate.Change(
-        assessment.facts.comment_id, pending, pending, gate.RESCORED, gate.CLASSIFIER,
+    return Change(
+        assessment.facts.comment_id, pending, pending, RESCORED, CLASSIFIER,
         scored=assessment.scored, note=NOTE,
     )  # fmt: skip

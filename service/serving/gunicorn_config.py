@@ -1,5 +1,5 @@
 """gunicorn's configuration (`--config python:service.serving.gunicorn_config`): the metrics
-folder that gunicorn's worker processes share (service/metrics_dir.py).
+folder that gunicorn's worker processes share (service/metrics/multiprocess_dir.py).
 
 The folder is chosen when gunicorn reads this module, which it does before it loads the worker
 class: ours (service/serving/gunicorn_workers.py) imports the API's error module, and with it
@@ -9,7 +9,7 @@ its hooks it defines only names starting with an underscore.
 
 from typing import Any
 
-from service import metrics_dir
+from service.metrics import multiprocess_dir as metrics_dir
 
 _FOLDER = metrics_dir.use_multiprocess_mode()
 if _FOLDER is not None:

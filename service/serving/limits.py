@@ -5,8 +5,8 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from service import metrics
 from service.api.errors import HTTP_CODES
+from service.metrics import definitions as metrics
 from service.serving.answers import error_body, status_line
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from models import CommentStatus
-from service.moderation.authors import decide_author_pending, get_author_record
+from service.moderation.review.authors import decide_author_pending, get_author_record
 from service.web import bp, page_forms
 from service.web.sessions import current_moderator, login_required
 

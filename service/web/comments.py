@@ -15,12 +15,12 @@ from werkzeug.wrappers import Response
 
 from models import ActorKind, CommentStatus, utcnow
 from service.errors import Conflict, StaleVersion
-from service.moderation import queue as moderation
-from service.moderation.authors import AuthorKey, get_author_record
-from service.moderation.gate import UNDO
-from service.moderation.intake import get_comment
-from service.moderation.threads import get_thread
-from service.moderation.undo import undo_decision
+from service.moderation.changes import UNDO
+from service.moderation.review import actions as moderation
+from service.moderation.review.authors import AuthorKey, get_author_record
+from service.moderation.review.comments import get_comment
+from service.moderation.review.threads import get_thread
+from service.moderation.review.undo import undo_decision
 from service.web import bp, page_forms
 from service.web.sessions import current_moderator, login_required
 

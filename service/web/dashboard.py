@@ -8,7 +8,7 @@ from flask import render_template, request
 from flask_babel import lazy_gettext
 
 from service.errors import Forbidden, NotFound
-from service.moderation.stats import Dashboard, get_dashboard
+from service.moderation.reporting.stats import Dashboard, get_dashboard
 from service.web import bp, page_forms
 from service.web.charts import BarChart, stacked_bars
 from service.web.sessions import current_moderator, login_required

@@ -9,7 +9,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, val
 
 from models import CommentStatus
 from service.errors import InvalidInput
-from service.moderation.filters import QueueFilter
+from service.moderation.review.filters import QueueFilter
 from service.web.presenting import ORDER_LABELS, REJECT_REASONS
 
 VERSION = re.compile("[0-9]{1,10}")
@@ -64,6 +64,12 @@ class QueueArgs:
             classifier_version=self.version, min_score=self.min, max_score=self.max,
             search=self.q,
         )  # fmt: skip
+
+    def folded_filters_set(self) -> bool:
+        """Whether a filter of the folding panel is set: the page then shows the panel open, so
+        that nothing filters the queue out of sight (the status shows in the counts)."""
+        values = (self.site, self.article, self.version, self.min, self.max)
+        return any(value is not None for value in values) or self.order != "oldest"
 
     def query(self, **changes: Any) -> dict[str, Any]:
         """The query string of this view (with `changes`), without empty values."""

@@ -8,7 +8,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from service.errors import InvalidInput
-from service.moderation.authors import AuthorKey
+from service.moderation.review.authors import AuthorKey
 from service.web.presenting import REJECT_REASONS
 
 ACTIONS = ("approve", "reject")

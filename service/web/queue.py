@@ -2,16 +2,17 @@
 
 from typing import Any
 
-from flask import Response, current_app, jsonify, render_template, request
+from flask import Response, current_app, jsonify, redirect, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext
 
 from models import CommentStatus
 from service.errors import Conflict, StaleVersion, UndoUnavailable
-from service.moderation import queue as moderation
-from service.moderation.bulk import Target, bulk_decide, bulk_decide_matching
-from service.moderation.intake import get_comment
-from service.moderation.threads import get_parents
-from service.moderation.undo import undo_decision
+from service.moderation.review import actions as moderation
+from service.moderation.review.bulk import Target, bulk_decide, bulk_decide_matching
+from service.moderation.review.comments import get_comment
+from service.moderation.review.threads import get_parents
+from service.moderation.review.undo import undo_decision
 from service.web import bp, forms
 from service.web.sessions import current_moderator, login_required
 
@@ -34,12 +35,33 @@ def load_page(args: forms.QueueArgs) -> dict[str, Any]:
     }
 
 
+# The list's density as the moderator last chose it, kept by the browser (a cookie rather than
+# local storage, so that the page comes rendered that way instead of changing after load).
+DENSITY_COOKIE = "moderato_density"
+COMFORTABLE = "comfortable"
+
+
 @bp.get("/")
 @login_required
 def queue() -> str:
     """The queue, filtered and ordered as the query string says."""
     args = forms.load_queue_args(request.args)
-    return render_template("web/queue.html", **load_page(args))
+    compact = request.cookies.get(DENSITY_COOKIE) != COMFORTABLE  # compact unless asked
+    return render_template(
+        "web/queue.html", compact=compact, density_cookie=DENSITY_COOKIE, **load_page(args)
+    )
+
+
+@bp.record_once
+def serve_the_root(state: BlueprintSetupState) -> None:
+    """The site's root leads to the queue (or to the sign-in), wherever the UI is mounted; an
+    app without the UI keeps its plain 404 at `/`."""
+    state.app.add_url_rule("/", endpoint="root", view_func=to_the_queue)
+
+
+def to_the_queue() -> Response:
+    """A redirect to the review queue."""
+    return redirect(url_for("web.queue"))  # type: ignore[return-value]
 
 
 @bp.get("/poll")

@@ -5,6 +5,9 @@ The token names a row (service/accounts/web_sessions.py), so signing out revokes
 copies included. Re-reading the session and its moderator (one query) means an ended session,
 a deleted moderator, or one whose sites changed, is seen at once by every web process; the
 cookie itself holds only the token and the language.
+
+Not Flask-Session: its database backend stores the session id as it is, so whoever reads the
+table could use every live session; here only the token's SHA-256 is stored.
 """
 
 from collections.abc import Callable

@@ -23,9 +23,9 @@ from sqlalchemy import ColumnElement, and_, exists, select, update
 from sqlalchemy.orm import aliased
 
 from models import DeliveryStatus, Site, WebhookDelivery, WebhookEndpoint, utcnow
-from service import metrics
 from service.extensions import db
-from service.metrics import WebhookOutcome
+from service.metrics import definitions as metrics
+from service.metrics.definitions import WebhookOutcome
 from service.webhooks.sender import (
     REFUSED_ADDRESS,
     Limits,

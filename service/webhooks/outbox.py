@@ -1,10 +1,10 @@
 """The outbox: the deliveries a batch of changes owes, written in the changes' transaction.
 
-The gate calls `record` with the changes of one batch whose site has endpoints (see
-subscriptions.py); this reads those sites' endpoints and writes every delivery in one INSERT,
-so a delivery exists exactly when its change is committed. The gate then has the deliveries
-sent once the transaction commits (dispatch.py); if that message is lost, the sweep sends
-them (sweep.py).
+The gate's webhook listener (listener.py) calls `record` with the changes of one batch whose
+site has endpoints (see subscriptions.py); this reads those sites' endpoints and writes every
+delivery in one INSERT, so a delivery exists exactly when its change is committed. The
+listener then has the deliveries sent once the transaction commits (dispatch.py); if that
+message is lost, the sweep sends them (sweep.py).
 """
 
 import json

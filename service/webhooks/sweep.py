@@ -17,7 +17,7 @@ from flask import current_app
 from sqlalchemy import or_, select
 
 from models import WebhookDelivery, utcnow
-from service.celery import BrokerUnreachable, count_waiting_messages
+from service.celery.wiring import BrokerUnreachable, count_waiting_messages
 from service.extensions import db
 from service.names import Queues
 from service.webhooks.delivery import due_condition

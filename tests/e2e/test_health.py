@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from models import utcnow
-from service import heartbeats
+from service.celery import heartbeats
 from tests.support.factories import create_comment, create_site
 
 WORKER = "celery@test-health"

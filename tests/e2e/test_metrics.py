@@ -7,7 +7,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from models import CommentStatus
-from service import exposition
+from service.metrics import exposition
 from tests.support.factories import bearer, comment_payload, create_comment, create_site
 from tests.support.metrics import scraped
 

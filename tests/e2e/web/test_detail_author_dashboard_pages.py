@@ -8,7 +8,9 @@ from flask.testing import FlaskClient
 from models import CommentStatus, Moderator, Site
 from service.accounts.auth import ModeratorRef, moderator_ref
 from service.extensions import db
-from service.moderation import gate, queue
+from service.moderation import gate
+from service.moderation.changes import CLASSIFIER, Change
+from service.moderation.review import actions as queue
 from tests.e2e.web.conftest import new_client
 from tests.support import web
 from tests.support.factories import create_comment, create_site
@@ -59,7 +61,7 @@ def test_the_detail_page_shows_history_thread_explanation_and_author_record(
     )  # fmt: skip
     reply = create_comment(site.site, status="rejected", parent_id=comment.id, author_name="Troll")
     create_comment(site.site, status="rejected", author_email="g@example.it")
-    gate.transition([gate.Change(comment.id, "pending", "pending", "rescored", gate.CLASSIFIER)])
+    gate.transition([Change(comment.id, "pending", "pending", "rescored", CLASSIFIER)])
     db.session.commit()
 
     page = client.get(f"/moderate/comments/{comment.id}").get_data(as_text=True)
@@ -175,7 +177,7 @@ def test_the_dashboard_draws_svg_charts_for_all_sites_and_per_site(client: Flask
     site_a, site_b = create_site(), create_site()
     bob, _ = sign_in(client, [site_a.site, site_b.site])
     comment = create_comment(site_a.site)
-    gate.transition([gate.Change(comment.id, "queued", "approved", "not_spam", gate.CLASSIFIER)])
+    gate.transition([Change(comment.id, "queued", "approved", "not_spam", CLASSIFIER)])
     db.session.commit()
     queue.reject_comment(comment.id, as_ref(bob), reason="spam")
     create_comment(site_b.site, status="pending")

@@ -14,6 +14,7 @@ from standardwebhooks import Webhook
 from models import CommentStatus, DeliveryStatus, WebhookDelivery
 from service.extensions import db
 from service.moderation import gate
+from service.moderation.changes import CLASSIFIER, Change
 from service.webhooks import dispatch
 from tests.conftest import use_app
 from tests.integration.workers.conftest import worker_settings
@@ -156,8 +157,8 @@ def test_a_delivery_whose_message_was_lost_is_sent_by_the_sweep(
     lost: list[list[int]] = []
     monkeypatch.setattr(dispatch, "enqueue_deliveries", lost.append)  # the broker lost it
     comment = create_comment(site.site)
-    change = gate.Change(
-        comment.id, CommentStatus.QUEUED, CommentStatus.APPROVED, "not_spam", gate.CLASSIFIER
+    change = Change(
+        comment.id, CommentStatus.QUEUED, CommentStatus.APPROVED, "not_spam", CLASSIFIER
     )
     gate.transition([change])
     db.session.commit()

@@ -11,7 +11,7 @@ from flask import Flask
 
 from models import Comment
 from service.extensions import db
-from service.moderation import gate
+from service.moderation.intake import storing
 from tests.conftest import use_app
 from tests.integration.workers.conftest import make_pg_app, worker_settings
 from tests.support.backends import REDIS_WORKER_DB, dispose_app, pg_url, redis_url
@@ -55,7 +55,7 @@ def submit_burst(count: int, body: str = "Commento tranquillo numero {n}.") -> l
     ids = []
     for n in range(count):
         payload = comment_payload(body=body.format(n=n))
-        ids.append(gate.admit({**payload, "site_id": site.id}).id)
+        ids.append(storing.admit({**payload, "site_id": site.id}).id)
         db.session.commit()
     return ids
 

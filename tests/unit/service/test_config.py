@@ -122,7 +122,7 @@ def test_every_database_reads_json_columns_with_loads_json(url: str) -> None:
 @pytest.mark.parametrize("url", ["redis://cache.internal:6379/0", "rediss://cache.internal:6380/0"])
 def test_a_redis_broker_uses_the_transport_that_shares_its_client(tmp_path: Path, url: str) -> None:
     app = create_app({"DATA_DIR": str(tmp_path), "BROKER_URL": url})
-    assert app.config["CELERY"]["broker_transport"] == "service.redis_transport:Transport"
+    assert app.config["CELERY"]["broker_transport"] == "service.celery.redis_transport:Transport"
     assert app.config["CELERY"]["broker_url"] == url
 
 

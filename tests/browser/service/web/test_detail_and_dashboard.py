@@ -8,8 +8,10 @@ from playwright.sync_api import BrowserContext, expect
 from models import CommentStatus, ModerationEvent, Moderator
 from service.accounts.auth import moderator_ref
 from service.extensions import db
-from service.moderation import gate, queue
-from service.moderation.decide import Scored
+from service.moderation import gate
+from service.moderation.assessment import Scored
+from service.moderation.changes import CLASSIFIER, Change
+from service.moderation.review import actions as queue
 from tests.support.browser import assert_accessible, screenshot, sign_in
 from tests.support.factories import create_comment, create_site
 from tests.support.web import create_web_moderator
@@ -36,9 +38,7 @@ def classified(site, status: str, days_ago: int = 0, **fields):  # type: ignore[
     score = 0.93 if status == CommentStatus.REJECTED else 0.1 if status == "approved" else 0.6
     reason = {"rejected": "spam", "approved": "not_spam"}.get(status, "uncertain")
     scored = Scored(score, "v20261201", fields.get("explanation"))
-    gate.transition(
-        [gate.Change(comment.id, "queued", status, reason, gate.CLASSIFIER, scored=scored)]
-    )
+    gate.transition([Change(comment.id, "queued", status, reason, CLASSIFIER, scored=scored)])
     db.session.commit()
     if days_ago:
         for event in db.session.query(ModerationEvent).filter_by(comment_id=comment.id):

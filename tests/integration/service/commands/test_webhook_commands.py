@@ -7,6 +7,7 @@ from models import CommentStatus, WebhookDelivery
 from service.cli import main
 from service.extensions import db
 from service.moderation import gate
+from service.moderation.changes import CLASSIFIER, Change
 from tests.support.factories import create_comment, create_site
 
 
@@ -55,8 +56,8 @@ def test_deliveries_are_listed_redelivered_and_gone_with_their_endpoint(app: Fla
         run(app, "webhooks", "add", "il-quotidiano", "https://hooks.example.com/m"), "endpoint"
     )
     comment = create_comment(site)
-    change = gate.Change(
-        comment.id, CommentStatus.QUEUED, CommentStatus.APPROVED, "not_spam", gate.CLASSIFIER
+    change = Change(
+        comment.id, CommentStatus.QUEUED, CommentStatus.APPROVED, "not_spam", CLASSIFIER
     )
     gate.transition([change])
     db.session.commit()

@@ -5,7 +5,7 @@ from flask import Flask
 from models import CommentStatus
 from service.accounts.auth import moderator_ref
 from service.learning.corpus import get_site_labels
-from service.moderation import queue
+from service.moderation.review import actions as queue
 from tests.support.factories import create_comment, create_moderator, create_site
 
 

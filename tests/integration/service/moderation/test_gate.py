@@ -1,6 +1,7 @@
-"""The gate: batched compare-and-set writes, one audit event each, after-commit work."""
+"""The gate: batched compare-and-set writes, one audit event each, and its listeners."""
 
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from flask import Flask
@@ -8,8 +9,10 @@ from sqlalchemy import func, select
 
 from models import ActorKind, Comment, CommentStatus, ModerationEvent
 from service.extensions import db
-from service.moderation import gate, publisher
-from service.moderation.decide import Scored
+from service.moderation import gate, listeners
+from service.moderation.assessment import Scored
+from service.moderation.changes import CLASSIFIER, RESCORED, Actor, Change
+from service.moderation.listeners import Notice, NoticeKind
 from tests.support.factories import create_comment, create_site
 
 QUEUED, PENDING, APPROVED, REJECTED = (
@@ -29,9 +32,9 @@ def test_a_batch_applies_each_comment_its_own_values_and_audits_each(app: Flask)
     first, second = create_comment(site), create_comment(site)
     applied = gate.transition(
         [
-            gate.Change(first.id, QUEUED, APPROVED, "not_spam", gate.CLASSIFIER,
+            Change(first.id, QUEUED, APPROVED, "not_spam", CLASSIFIER,
                         scored=Scored(0.05, "v1", {"spam": [], "ham": []})),
-            gate.Change(second.id, QUEUED, REJECTED, "spam", gate.CLASSIFIER,
+            Change(second.id, QUEUED, REJECTED, "spam", CLASSIFIER,
                         scored=Scored(0.95, "v1", None)),
         ]
     )  # fmt: skip
@@ -54,8 +57,8 @@ def test_a_change_whose_comment_has_moved_on_is_not_applied_nor_audited(app: Fla
     still = create_comment(site)
     applied = gate.transition(
         [
-            gate.Change(moved.id, QUEUED, APPROVED, "not_spam", gate.CLASSIFIER),
-            gate.Change(still.id, QUEUED, APPROVED, "not_spam", gate.CLASSIFIER),
+            Change(moved.id, QUEUED, APPROVED, "not_spam", CLASSIFIER),
+            Change(still.id, QUEUED, APPROVED, "not_spam", CLASSIFIER),
         ]
     )
     db.session.commit()
@@ -67,10 +70,10 @@ def test_a_change_whose_comment_has_moved_on_is_not_applied_nor_audited(app: Fla
 def test_a_stale_expected_version_matches_nothing(app: Flask) -> None:
     site = create_site().site
     comment = create_comment(site, status=PENDING, version=3)
-    alice = gate.Actor.moderator(7, "alice")
-    stale = gate.Change(comment.id, PENDING, APPROVED, None, alice, expected_version=2)
+    alice = Actor.moderator(7, "alice")
+    stale = Change(comment.id, PENDING, APPROVED, None, alice, expected_version=2)
     assert gate.transition([stale]) == []
-    fresh = gate.Change(comment.id, PENDING, APPROVED, None, alice, expected_version=3)
+    fresh = Change(comment.id, PENDING, APPROVED, None, alice, expected_version=3)
     [applied] = gate.transition([fresh])
     db.session.commit()
     assert applied.version == 4
@@ -84,8 +87,8 @@ def test_a_rescore_keeps_the_status_and_who_decided(app: Flask) -> None:
         site, status=PENDING, decided_by="classifier", decided_by_kind="classifier",
         decision_reason="uncertain", spam_score=0.5,
     )  # fmt: skip
-    change = gate.Change(
-        comment.id, PENDING, PENDING, gate.RESCORED, gate.CLASSIFIER,
+    change = Change(
+        comment.id, PENDING, PENDING, RESCORED, CLASSIFIER,
         scored=Scored(0.6, "v2", None),
     )  # fmt: skip
     assert len(gate.rescore([change])) == 1
@@ -96,79 +99,7 @@ def test_a_rescore_keeps_the_status_and_who_decided(app: Flask) -> None:
         "uncertain",
         0.6,
     )
-    assert db.session.scalar(select(ModerationEvent.reason)) == gate.RESCORED
-
-
-def test_after_commit_work_runs_only_once_the_transaction_commits(app: Flask) -> None:
-    ran: list[str] = []
-    gate.after_commit(lambda: ran.append("committed"))
-    assert ran == []
-    db.session.commit()
-    assert ran == ["committed"]
-    db.session.commit()
-    assert ran == ["committed"]  # once
-
-
-def test_after_commit_work_of_a_rolled_back_transaction_never_runs(app: Flask) -> None:
-    ran: list[str] = []
-    site = create_site().site
-    create_comment(site)
-    db.session.execute(select(Comment.id))  # open a transaction
-    gate.after_commit(lambda: ran.append("rolled back"))
-    db.session.rollback()
-    db.session.commit()
-    assert ran == []
-
-
-@pytest.fixture
-def published(monkeypatch: pytest.MonkeyPatch) -> list[list[int]]:
-    """What would be sent to the broker (the boundary), message by message."""
-    messages: list[list[int]] = []
-    monkeypatch.setattr(publisher, "enqueue_classification", messages.append)
-    return messages
-
-
-def new_comment(site_id: int) -> dict[str, Any]:
-    """The fewest values a new comment needs."""
-    return {"site_id": site_id, "article_id": "a", "author_name": "A", "body": "b"}
-
-
-def test_admitting_a_comment_enqueues_it_only_after_the_commit(
-    app: Flask, published: list[list[int]]
-) -> None:
-    site = create_site().site
-    admitted = gate.admit(new_comment(site.id))
-    assert published == []
-    db.session.commit()
-    assert published == [[admitted.id]]
-    assert db.session.get(Comment, admitted.id).status == QUEUED
-
-
-def test_admitting_a_comment_alone_commits_it_before_returning_and_then_enqueues_it(
-    app: Flask, published: list[list[int]]
-) -> None:
-    site = create_site().site
-    db.session.commit()
-    admitted = gate.admit_alone(new_comment(site.id))
-    assert published == [[admitted.id]]
-    db.session.rollback()  # the caller's session had no part in it: nothing to undo
-    with db.engine.connect() as other:  # another connection sees it: it is committed
-        status = other.scalar(select(Comment.status).where(Comment.id == admitted.id))
-    assert status == QUEUED
-
-
-def test_a_comment_admitted_alone_stays_stored_when_publishing_fails(
-    app: Flask, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    def broken_broker(comment_ids: list[int]) -> bool:
-        raise RuntimeError("Acquire on closed pool")  # what kombu raised once, in tests
-
-    monkeypatch.setattr(publisher, "enqueue_classification", broken_broker)
-    site = create_site().site
-    db.session.commit()
-    admitted = gate.admit_alone(new_comment(site.id))
-    assert db.session.get(Comment, admitted.id).status == QUEUED  # for the sweep to send
-    assert "After-commit work failed" in caplog.text
+    assert db.session.scalar(select(ModerationEvent.reason)) == RESCORED
 
 
 def test_batches_of_every_size_leave_the_compiled_statement_cache_as_it_was(app: Flask) -> None:
@@ -176,18 +107,82 @@ def test_batches_of_every_size_leave_the_compiled_statement_cache_as_it_was(app:
     site = create_site().site
     scored = Scored(0.5, "v1", None)
     warm = create_comment(site)
-    gate.transition(
-        [gate.Change(warm.id, QUEUED, PENDING, "uncertain", gate.CLASSIFIER, scored=scored)]
-    )
+    gate.transition([Change(warm.id, QUEUED, PENDING, "uncertain", CLASSIFIER, scored=scored)])
     cache = db.engine._compiled_cache  # SQLAlchemy's per-engine LRU of compiled statements
     before = len(cache)
     for size in range(2, 7):
         comments = [create_comment(site) for _ in range(size)]
         gate.transition(
             [
-                gate.Change(c.id, QUEUED, PENDING, "uncertain", gate.CLASSIFIER,
+                Change(c.id, QUEUED, PENDING, "uncertain", CLASSIFIER,
                             scored=Scored(n / 10, "v1", None))
                 for n, c in enumerate(comments)
             ]
         )  # fmt: skip
     assert len(cache) == before
+
+
+@contextmanager
+def listening(app: Flask, listener: listeners.Listener) -> Iterator[None]:
+    """`listener` registered for the block only: the suite shares one app per backend."""
+    listeners.register(app, listener)
+    try:
+        yield
+    finally:
+        app.extensions[listeners.EXTENSION].remove(listener)
+
+
+@pytest.fixture
+def heard(app: Flask) -> Iterator[list[Notice]]:
+    """What a listener registered on the app hears, notice by notice."""
+    notices: list[Notice] = []
+    with listening(app, notices.append):
+        yield notices
+
+
+def test_listeners_hear_each_batch_with_how_it_came_about(app: Flask, heard: list[Notice]) -> None:
+    site = create_site().site
+    comment = create_comment(site)
+    scored = Scored(0.5, "v1", None)
+    gate.transition([Change(comment.id, QUEUED, PENDING, "uncertain", CLASSIFIER, scored=scored)])
+    gate.rescore([Change(comment.id, PENDING, PENDING, RESCORED, CLASSIFIER, scored=scored)])
+    assert [notice.kind for notice in heard] == [NoticeKind.DECIDED, NoticeKind.RESCORED]
+    assert [a.change.comment_id for a in heard[0].applied] == [comment.id]
+    assert heard[0].applied[0].moved
+    assert not heard[1].applied[0].moved
+
+
+def test_listeners_hear_nothing_of_a_change_that_was_not_applied(
+    app: Flask, heard: list[Notice]
+) -> None:
+    comment = create_comment(create_site().site)
+    moderator = Actor(ActorKind.MODERATOR, "m", 1)
+    assert gate.transition([Change(comment.id, PENDING, APPROVED, None, moderator)]) == []
+    assert heard == []
+
+
+def test_a_listener_that_fails_fails_the_change_with_it(app: Flask) -> None:
+    def broken(notice: Notice) -> None:
+        raise RuntimeError("outbox unavailable")
+
+    site = create_site().site
+    comment = create_comment(site)
+    db.session.commit()
+    with listening(app, broken), pytest.raises(RuntimeError):
+        gate.transition([Change(comment.id, QUEUED, PENDING, "uncertain", CLASSIFIER)])
+    db.session.rollback()
+    assert db.session.get(Comment, comment.id).status == QUEUED
+    assert count_events() == 0
+
+
+def test_a_comment_stored_decided_is_audited_and_announced_with_its_site(
+    app: Flask, heard: list[Notice]
+) -> None:
+    site = create_site().site
+    values = {"site_id": site.id, "article_id": "a", "author_name": "A", "body": "b"}
+    decision = Change(0, QUEUED, APPROVED, "ham", CLASSIFIER, scored=Scored(0.1, "v1", None))
+    applied = gate.store_decided(values, decision, site_slug=site.slug)
+    assert db.session.get(Comment, applied.change.comment_id).status == APPROVED
+    assert count_events() == 1
+    assert heard[0].kind == NoticeKind.DECIDED
+    assert heard[0].site_slugs == {site.id: site.slug}

@@ -7,9 +7,9 @@ from models import ActorKind, Comment, CommentStatus, ModerationEvent, Moderatio
 from service.accounts.auth import moderator_ref
 from service.extensions import db
 from service.learning.classifiers import StaticClassifiers
-from service.moderation import queue as moderation
-from service.moderation.gate import RESCORED
+from service.moderation.changes import RESCORED
 from service.moderation.rescore import NOTE, RescoreSummary, rescore_pending
+from service.moderation.review import actions as moderation
 from tests.support.classifiers import FixedScores, explanation_of
 from tests.support.factories import create_comment, create_moderator, create_site
 

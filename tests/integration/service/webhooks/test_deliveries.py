@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from models import CommentStatus, DeliveryStatus, WebhookDelivery, WebhookEvent, utcnow
 from service.extensions import db
 from service.moderation import gate
+from service.moderation.changes import CLASSIFIER, Change
 from service.webhooks.deliveries import purge_old_deliveries
 from tests.integration.service.webhooks.conftest import Broker
 from tests.support.factories import create_comment, create_endpoint, create_site
@@ -18,7 +19,7 @@ def test_only_finished_deliveries_past_the_retention_are_purged(app: Flask, brok
     create_endpoint(site, events=(WebhookEvent.COMMENT_DECIDED,))
     comments = [create_comment(site) for _ in range(4)]
     gate.transition(
-        [gate.Change(c.id, CommentStatus.QUEUED, CommentStatus.APPROVED, None, gate.CLASSIFIER)
+        [Change(c.id, CommentStatus.QUEUED, CommentStatus.APPROVED, None, CLASSIFIER)
          for c in comments]
     )  # fmt: skip
     db.session.commit()

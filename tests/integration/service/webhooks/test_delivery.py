@@ -24,6 +24,7 @@ from models import (
 )
 from service.extensions import db
 from service.moderation import gate
+from service.moderation.changes import CLASSIFIER, Actor, Change
 from service.webhooks import addresses, sender
 from service.webhooks.deliveries import list_deliveries, redeliver
 from service.webhooks.delivery import deliver_due
@@ -34,11 +35,11 @@ from tests.support.receiver import Answer, Receiver, running_receiver
 
 QUEUED, PENDING, APPROVED = CommentStatus.QUEUED, CommentStatus.PENDING, CommentStatus.APPROVED
 DECIDED = WebhookEvent.COMMENT_DECIDED
-ALICE = gate.Actor.moderator(7, "alice")
+ALICE = Actor.moderator(7, "alice")
 
 
-def decide(comment_id: int, from_status: str, to_status: str, actor: gate.Actor) -> None:
-    gate.transition([gate.Change(comment_id, from_status, to_status, "why", actor)])
+def decide(comment_id: int, from_status: str, to_status: str, actor: Actor) -> None:
+    gate.transition([Change(comment_id, from_status, to_status, "why", actor)])
     db.session.commit()
 
 
@@ -69,7 +70,7 @@ def test_a_delivery_carries_a_signature_the_standard_library_verifies(
     site = create_site().site
     new = create_endpoint(site, url=receiver.url, events=(DECIDED,))
     comment = create_comment(site)
-    decide(comment.id, QUEUED, APPROVED, gate.CLASSIFIER)
+    decide(comment.id, QUEUED, APPROVED, CLASSIFIER)
     run = deliver_due(new.endpoint.id)
     [request] = receiver.requests
     assert request.path == "/hooks"
@@ -92,7 +93,7 @@ def test_a_500_is_retried_after_a_back_off_and_then_delivered(
 ) -> None:
     site = create_site().site
     endpoint = create_endpoint(site, url=receiver.url, events=(DECIDED,)).endpoint
-    decide(create_comment(site).id, QUEUED, APPROVED, gate.CLASSIFIER)
+    decide(create_comment(site).id, QUEUED, APPROVED, CLASSIFIER)
     receiver.answer_next(Answer(status=500))
     counted = {
         outcome: attempts_counted(site.slug, outcome) for outcome in ("retrying", "delivered")
@@ -126,7 +127,7 @@ def test_the_back_off_doubles_and_the_delivery_fails_when_attempts_run_out(
     monkeypatch.setitem(app.config, "WEBHOOK_MAX_ATTEMPTS", 3)
     site = create_site().site
     endpoint = create_endpoint(site, url=receiver.url, events=(DECIDED,)).endpoint
-    decide(create_comment(site).id, QUEUED, APPROVED, gate.CLASSIFIER)
+    decide(create_comment(site).id, QUEUED, APPROVED, CLASSIFIER)
     receiver.default = Answer(status=503)
     failed_before = attempts_counted(site.slug, "failed")
     waits = []
@@ -150,7 +151,7 @@ def test_a_redelivery_sends_the_same_message_again_as_a_new_delivery(
 ) -> None:
     site = create_site().site
     new = create_endpoint(site, url=receiver.url, events=(DECIDED,))
-    decide(create_comment(site).id, QUEUED, APPROVED, gate.CLASSIFIER)
+    decide(create_comment(site).id, QUEUED, APPROVED, CLASSIFIER)
     deliver_due(new.endpoint.id)
     [original] = delivery_rows()
     again = redeliver(original.id, site_id=site.id)
@@ -176,9 +177,9 @@ def test_a_later_event_of_a_comment_waits_for_the_earlier_one_to_be_delivered(
     site = create_site().site
     endpoint = create_endpoint(site, url=receiver.url, events=(DECIDED,)).endpoint
     comment, other = create_comment(site), create_comment(site)
-    decide(comment.id, QUEUED, PENDING, gate.CLASSIFIER)
+    decide(comment.id, QUEUED, PENDING, CLASSIFIER)
     decide(comment.id, PENDING, APPROVED, ALICE)
-    decide(other.id, QUEUED, APPROVED, gate.CLASSIFIER)
+    decide(other.id, QUEUED, APPROVED, CLASSIFIER)
     receiver.answer_next(Answer(status=500))  # the comment's first event fails once
     deliver_due(endpoint.id)
     assert statuses_received(receiver) == [PENDING]
@@ -198,9 +199,9 @@ def test_while_an_earlier_event_waits_for_its_retry_other_comments_are_still_del
     site = create_site().site
     endpoint = create_endpoint(site, url=receiver.url, events=(DECIDED,)).endpoint
     comment, other = create_comment(site), create_comment(site)
-    decide(comment.id, QUEUED, PENDING, gate.CLASSIFIER)
+    decide(comment.id, QUEUED, PENDING, CLASSIFIER)
     decide(comment.id, PENDING, APPROVED, ALICE)
-    decide(other.id, QUEUED, APPROVED, gate.CLASSIFIER)
+    decide(other.id, QUEUED, APPROVED, CLASSIFIER)
     receiver.answer_next(Answer(status=500))
     deliver_due(endpoint.id)  # stops at the failure
     deliver_due(endpoint.id)  # the retry is not due: the comment's second event waits
@@ -216,7 +217,7 @@ def test_a_failed_earlier_event_no_longer_holds_the_later_ones(
     site = create_site().site
     endpoint = create_endpoint(site, url=receiver.url, events=(DECIDED,)).endpoint
     comment = create_comment(site)
-    decide(comment.id, QUEUED, PENDING, gate.CLASSIFIER)
+    decide(comment.id, QUEUED, PENDING, CLASSIFIER)
     decide(comment.id, PENDING, APPROVED, ALICE)
     receiver.answer_next(Answer(status=500))
     deliver_due(endpoint.id)
@@ -233,7 +234,7 @@ def test_by_default_nothing_is_delivered_to_a_loopback_address(
     monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_PRIVATE_ADDRESSES", True)
     endpoint = create_endpoint(site, url=receiver.url.replace("127.0.0.1", "localhost")).endpoint
     monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)  # the default
-    decide(create_comment(site).id, QUEUED, APPROVED, gate.CLASSIFIER)
+    decide(create_comment(site).id, QUEUED, APPROVED, CLASSIFIER)
     blocked_before = attempts_counted(site.slug, "blocked")
     deliver_due(endpoint.id)
     assert receiver.requests == []
@@ -248,7 +249,7 @@ def test_by_default_nothing_is_delivered_to_a_loopback_address(
 def test_a_redirect_is_a_failed_attempt_and_is_not_followed(app: Flask, receiver: Receiver) -> None:
     site = create_site().site
     endpoint = create_endpoint(site, url=receiver.url, events=(DECIDED,)).endpoint
-    decide(create_comment(site).id, QUEUED, APPROVED, gate.CLASSIFIER)
+    decide(create_comment(site).id, QUEUED, APPROVED, CLASSIFIER)
     receiver.answer_next(Answer(status=307, headers=(("Location", receiver.url + "/elsewhere"),)))
     deliver_due(endpoint.id)
     assert [r.path for r in receiver.requests] == ["/hooks"]
@@ -263,7 +264,7 @@ def test_a_receiver_slower_than_the_timeout_is_a_failed_attempt(
     monkeypatch.setitem(app.config, "WEBHOOK_TIMEOUT_SECONDS", 0.3)
     site = create_site().site
     endpoint = create_endpoint(site, url=receiver.url, events=(DECIDED,)).endpoint
-    decide(create_comment(site).id, QUEUED, APPROVED, gate.CLASSIFIER)
+    decide(create_comment(site).id, QUEUED, APPROVED, CLASSIFIER)
     receiver.answer_next(Answer(delay=1.5))
     deliver_due(endpoint.id)
     [row] = delivery_rows()
@@ -278,7 +279,7 @@ def test_two_workers_at_once_still_deliver_a_comment_s_events_one_after_the_othe
     site = create_site().site
     endpoint_id = create_endpoint(site, url=receiver.url, events=(DECIDED,)).endpoint.id
     comment = create_comment(site)
-    steps = [(QUEUED, PENDING, gate.CLASSIFIER), (PENDING, APPROVED, ALICE)]
+    steps = [(QUEUED, PENDING, CLASSIFIER), (PENDING, APPROVED, ALICE)]
     steps += [(APPROVED, PENDING, ALICE), (PENDING, APPROVED, ALICE)]
     for from_status, to_status, actor in steps:
         decide(comment.id, from_status, to_status, actor)
@@ -316,7 +317,7 @@ def test_https_is_checked_against_the_url_s_host_name_while_connecting_to_a_chec
     site = create_site().site
     with running_receiver(certificate_authority.issue_cert("localhost")) as receiver:
         endpoint = create_endpoint(site, url=receiver.url, events=(DECIDED,)).endpoint
-        decide(create_comment(site).id, QUEUED, APPROVED, gate.CLASSIFIER)
+        decide(create_comment(site).id, QUEUED, APPROVED, CLASSIFIER)
         deliver_due(endpoint.id)
     [request] = receiver.requests
     assert request.headers["Host"] == f"localhost:{receiver.port}"
@@ -342,7 +343,7 @@ def test_a_certificate_for_another_name_or_from_an_untrusted_ca_is_a_failed_atte
     site = create_site().site
     with running_receiver(certificate) as receiver:
         endpoint = create_endpoint(site, url=receiver.url, events=(DECIDED,)).endpoint
-        decide(create_comment(site).id, QUEUED, APPROVED, gate.CLASSIFIER)
+        decide(create_comment(site).id, QUEUED, APPROVED, CLASSIFIER)
         deliver_due(endpoint.id)
     assert receiver.requests == []
     [row] = delivery_rows()
@@ -364,7 +365,7 @@ def test_when_connecting_to_one_address_fails_the_next_checked_one_is_tried(
     site = create_site().site
     url = receiver.url.replace("127.0.0.1", "hooks.example.com")
     endpoint = create_endpoint(site, url=url, events=(DECIDED,)).endpoint
-    decide(create_comment(site).id, QUEUED, APPROVED, gate.CLASSIFIER)
+    decide(create_comment(site).id, QUEUED, APPROVED, CLASSIFIER)
     deliver_due(endpoint.id)
     [request] = receiver.requests
     assert request.headers["Host"] == f"hooks.example.com:{receiver.port}"
@@ -380,7 +381,7 @@ def test_an_attempt_that_breaks_unexpectedly_is_recorded_and_retried_like_any_ot
     db.session.execute(
         update(WebhookEndpoint).where(WebhookEndpoint.id == endpoint.id).values(secret="whsec_")
     )  # a secret nothing can sign with (validation never lets one in)
-    decide(create_comment(site).id, QUEUED, APPROVED, gate.CLASSIFIER)
+    decide(create_comment(site).id, QUEUED, APPROVED, CLASSIFIER)
     deliver_due(endpoint.id)
     assert receiver.requests == []
     [row] = delivery_rows()

@@ -10,6 +10,7 @@ from models import WebhookDelivery, WebhookEvent
 from service.errors import InvalidInput
 from service.extensions import db
 from service.moderation import gate
+from service.moderation.changes import CLASSIFIER, Change
 from service.webhooks import endpoints
 from service.webhooks.endpoints import WebhookEndpointNotFound
 from service.webhooks.subscriptions import subscribed_sites
@@ -76,7 +77,7 @@ def test_removing_an_endpoint_removes_its_deliveries_and_its_site_from_the_cache
     site = create_site().site
     endpoint = create_endpoint(site).endpoint
     comment = create_comment(site)
-    gate.transition([gate.Change(comment.id, "queued", "approved", None, gate.CLASSIFIER)])
+    gate.transition([Change(comment.id, "queued", "approved", None, CLASSIFIER)])
     db.session.commit()
     assert db.session.scalar(select(func.count(WebhookDelivery.id))) == 1
     endpoints.remove_endpoint(endpoint.id, site.id)

@@ -11,7 +11,8 @@ from sqlalchemy import event, func, select
 from models import CommentStatus, DeliveryStatus, WebhookDelivery, WebhookEvent
 from service.extensions import db
 from service.moderation import gate
-from service.moderation.decide import Scored
+from service.moderation.assessment import Scored
+from service.moderation.changes import CLASSIFIER, RESCORED, Actor, Change
 from service.webhooks import endpoints
 from tests.integration.service.webhooks.conftest import Broker
 from tests.support.factories import create_comment, create_endpoint, create_site
@@ -23,7 +24,7 @@ QUEUED, PENDING, APPROVED, REJECTED = (
     CommentStatus.REJECTED,
 )
 DECIDED, QUEUED_FOR_REVIEW, LEFT_REVIEW = WebhookEvent.ALL
-ALICE = gate.Actor.moderator(7, "alice")
+ALICE = Actor.moderator(7, "alice")
 
 
 def deliveries() -> list[WebhookDelivery]:
@@ -53,9 +54,7 @@ def test_a_comment_held_for_review_owes_a_decision_and_a_queue_entry_in_that_ord
     endpoint = create_endpoint(site).endpoint
     comment = create_comment(site, article_id="cronaca/1")
     scored = Scored(0.5, "v1", None)
-    gate.transition(
-        [gate.Change(comment.id, QUEUED, PENDING, "uncertain", gate.CLASSIFIER, scored=scored)]
-    )
+    gate.transition([Change(comment.id, QUEUED, PENDING, "uncertain", CLASSIFIER, scored=scored)])
     assert broker.messages == []  # nothing is sent before the commit
     db.session.commit()
     assert broker.messages == [[endpoint.id]]
@@ -81,7 +80,7 @@ def test_a_moderator_decision_names_the_moderator_and_leaves_review(
     site = create_site().site
     create_endpoint(site)
     comment = create_comment(site, status=PENDING)
-    gate.transition([gate.Change(comment.id, PENDING, REJECTED, "abuse", ALICE)])
+    gate.transition([Change(comment.id, PENDING, REJECTED, "abuse", ALICE)])
     db.session.commit()
     rows = deliveries()
     assert [d.event for d in rows] == [DECIDED, LEFT_REVIEW]
@@ -97,8 +96,8 @@ def test_each_endpoint_gets_only_the_events_it_asked_for(app: Flask, broker: Bro
     first, second = create_comment(site), create_comment(site)
     gate.transition(
         [
-            gate.Change(first.id, QUEUED, APPROVED, "not_spam", gate.CLASSIFIER),
-            gate.Change(second.id, QUEUED, PENDING, "uncertain", gate.CLASSIFIER),
+            Change(first.id, QUEUED, APPROVED, "not_spam", CLASSIFIER),
+            Change(second.id, QUEUED, PENDING, "uncertain", CLASSIFIER),
         ]
     )
     db.session.commit()
@@ -116,7 +115,7 @@ def test_two_endpoints_share_one_message_for_one_event(app: Flask, broker: Broke
     create_endpoint(site, events=(DECIDED,))
     create_endpoint(site, url="https://other.example.com/x", events=(DECIDED,))
     comment = create_comment(site)
-    gate.transition([gate.Change(comment.id, QUEUED, APPROVED, "not_spam", gate.CLASSIFIER)])
+    gate.transition([Change(comment.id, QUEUED, APPROVED, "not_spam", CLASSIFIER)])
     db.session.commit()
     first, second = deliveries()
     assert (first.message_id, first.payload) == (second.message_id, second.payload)
@@ -126,7 +125,7 @@ def test_the_whole_batch_is_one_insert(app: Flask, broker: Broker) -> None:
     site = create_site().site
     create_endpoint(site)
     comments = [create_comment(site) for _ in range(5)]
-    changes = [gate.Change(c.id, QUEUED, PENDING, "uncertain", gate.CLASSIFIER) for c in comments]
+    changes = [Change(c.id, QUEUED, PENDING, "uncertain", CLASSIFIER) for c in comments]
     with counted_statements() as statements:
         gate.transition(changes)
     inserts = [s for s in statements if s.lstrip().upper().startswith("INSERT INTO WEBHOOK")]
@@ -141,9 +140,9 @@ def test_a_site_without_endpoints_costs_no_webhook_query_at_all(app: Flask, brok
     create_endpoint(other)  # some site has endpoints: the cache is not empty
     quiet = create_site().site
     comment = create_comment(quiet)
-    gate.transition([gate.Change(comment.id, QUEUED, PENDING, "warm", gate.CLASSIFIER)])
+    gate.transition([Change(comment.id, QUEUED, PENDING, "warm", CLASSIFIER)])
     db.session.commit()  # the cache is now fresh
-    change = gate.Change(create_comment(quiet).id, QUEUED, PENDING, "uncertain", gate.CLASSIFIER)
+    change = Change(create_comment(quiet).id, QUEUED, PENDING, "uncertain", CLASSIFIER)
     with counted_statements() as statements:
         gate.transition([change])
     assert any(s.startswith("UPDATE comments") for s in statements)
@@ -157,8 +156,8 @@ def test_a_new_score_alone_raises_no_event(app: Flask, broker: Broker) -> None:
     site = create_site().site
     create_endpoint(site)
     comment = create_comment(site, status=PENDING)
-    change = gate.Change(
-        comment.id, PENDING, PENDING, gate.RESCORED, gate.CLASSIFIER, scored=Scored(0.4, "v2", None)
+    change = Change(
+        comment.id, PENDING, PENDING, RESCORED, CLASSIFIER, scored=Scored(0.4, "v2", None)
     )
     assert len(gate.rescore([change])) == 1
     db.session.commit()
@@ -171,7 +170,7 @@ def test_a_rolled_back_change_leaves_no_delivery_and_sends_nothing(
     site = create_site().site
     create_endpoint(site)
     comment = create_comment(site)
-    gate.transition([gate.Change(comment.id, QUEUED, APPROVED, "not_spam", gate.CLASSIFIER)])
+    gate.transition([Change(comment.id, QUEUED, APPROVED, "not_spam", CLASSIFIER)])
     db.session.rollback()
     db.session.commit()
     assert deliveries() == []
@@ -189,7 +188,7 @@ def test_a_removed_endpoint_gets_nothing_even_while_the_cache_still_lists_its_si
     monkeypatch.setattr(cache, "forget", lambda: None)  # as in another process: still cached
     endpoints.remove_endpoint(endpoint.id)
     assert site.id in cache.get()
-    gate.transition([gate.Change(comment.id, QUEUED, APPROVED, "not_spam", gate.CLASSIFIER)])
+    gate.transition([Change(comment.id, QUEUED, APPROVED, "not_spam", CLASSIFIER)])
     db.session.commit()
     assert deliveries() == []
     assert broker.messages == []
@@ -199,9 +198,9 @@ def test_a_comment_s_later_change_gets_a_later_delivery(app: Flask, broker: Brok
     site = create_site().site
     create_endpoint(site, events=(DECIDED,))
     comment = create_comment(site)
-    gate.transition([gate.Change(comment.id, QUEUED, PENDING, "uncertain", gate.CLASSIFIER)])
+    gate.transition([Change(comment.id, QUEUED, PENDING, "uncertain", CLASSIFIER)])
     db.session.commit()
-    gate.transition([gate.Change(comment.id, PENDING, APPROVED, None, ALICE)])
+    gate.transition([Change(comment.id, PENDING, APPROVED, None, ALICE)])
     db.session.commit()
     statuses = [json.loads(d.payload)["data"]["status"] for d in deliveries()]
     assert statuses == [PENDING, APPROVED]

@@ -1,4 +1,4 @@
-"""The receiver the README shows verifies a real delivery, and refuses a tampered one."""
+"""The receiver docs/webhooks.md shows verifies a real delivery, and refuses a tampered one."""
 
 import re
 from pathlib import Path
@@ -10,19 +10,20 @@ from flask import Flask
 from models import CommentStatus, WebhookEvent
 from service.extensions import db
 from service.moderation import gate
+from service.moderation.changes import CLASSIFIER, Change
 from service.webhooks.delivery import deliver_due
 from tests.support.factories import create_comment, create_endpoint, create_site
 from tests.support.receiver import Receiver
 
-README = Path(__file__).resolve().parents[4] / "README.md"
+README = Path(__file__).resolve().parents[4] / "docs" / "webhooks.md"
 
 
 def readme_receiver(secret: str) -> Flask:
-    """The README's Python receiver, with this endpoint's secret in place of `whsec_...`."""
+    """The docs' Python receiver, with this endpoint's secret in place of `whsec_...`."""
     blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.DOTALL)
     [code] = [block for block in blocks if "standardwebhooks" in block]
     namespace: dict[str, Any] = {"__name__": "readme_receiver"}
-    exec(code.replace('"whsec_..."', repr(secret)), namespace)  # noqa: S102 - our own README
+    exec(code.replace('"whsec_..."', repr(secret)), namespace)  # noqa: S102 - our own docs
     return namespace["app"]  # type: ignore[no-any-return]
 
 
@@ -33,8 +34,8 @@ def test_the_readme_receiver_accepts_a_delivery_and_refuses_a_tampered_one(
     site = create_site().site
     new = create_endpoint(site, url=receiver.url, events=(WebhookEvent.COMMENT_DECIDED,))
     comment = create_comment(site)
-    change = gate.Change(
-        comment.id, CommentStatus.QUEUED, CommentStatus.APPROVED, "not_spam", gate.CLASSIFIER
+    change = Change(
+        comment.id, CommentStatus.QUEUED, CommentStatus.APPROVED, "not_spam", CLASSIFIER
     )
     gate.transition([change])
     db.session.commit()

@@ -9,6 +9,7 @@ from sqlalchemy import update
 from models import CommentStatus, Site, WebhookDelivery, WebhookEvent, utcnow
 from service.extensions import db
 from service.moderation import gate
+from service.moderation.changes import CLASSIFIER, Change
 from service.names import Queues
 from service.webhooks.sweep import sweep_deliveries
 from tests.integration.service.webhooks.conftest import Broker
@@ -28,11 +29,7 @@ def write_delivery(site: Site) -> int:
     """A comment decided by the classifier, which owes the site's endpoint a delivery."""
     comment = create_comment(site)
     gate.transition(
-        [
-            gate.Change(
-                comment.id, CommentStatus.QUEUED, CommentStatus.APPROVED, None, gate.CLASSIFIER
-            )
-        ]
+        [Change(comment.id, CommentStatus.QUEUED, CommentStatus.APPROVED, None, CLASSIFIER)]
     )
     db.session.commit()
     return comment.id

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from service.akismet.reports import accuracy, interval_start, month_bounds, number
-from service.moderation.check_figures import CheckFigures
+from service.moderation.reporting.akismet_figures import CheckFigures
 
 
 def test_month_bounds_cover_the_whole_month_in_utc() -> None:

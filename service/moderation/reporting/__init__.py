@@ -1,0 +1,3 @@
+"""Reporting: figures read from the records: the dashboard, the Akismet checks' figures, the
+comments waiting as gauges, and decisions as metrics.
+"""

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from models import Site
+from models import Moderator, Site
 from service.accounts.moderators import create_moderator
 from service.accounts.passwords import generate_password, set_password
 from service.accounts.sites import create_site
@@ -38,3 +38,8 @@ def create_demo_if_empty() -> DemoCredentials | None:
         new_site.site.slug, new_site.api_key, new_site.akismet_key, DEMO_MODERATOR,
         new_moderator.token, password,
     )  # fmt: skip
+
+
+def demo_moderator_name() -> str | None:
+    """The demo moderator's name, if that moderator still exists (shown on every start)."""
+    return db.session.scalar(select(Moderator.name).where(Moderator.name == DEMO_MODERATOR))

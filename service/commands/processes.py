@@ -79,7 +79,7 @@ def banner(
         lines.append(
             f"Demo moderator: {moderator_name} (its password was shown at the first start)"
         )
-    lines += [metrics_line(config, host, port), *recovery_lines(demo), RULE, ""]
+    lines += [metrics_line(config, host, port), *recovery_lines(demo, moderator_name), RULE, ""]
     return "\n".join(lines)
 
 
@@ -100,10 +100,10 @@ def demo_lines(demo: bootstrap.DemoCredentials, host: str, port: int) -> list[st
     ]
 
 
-def recovery_lines(demo: bootstrap.DemoCredentials | None) -> list[str]:
+def recovery_lines(demo: bootstrap.DemoCredentials | None, moderator_name: str | None) -> list[str]:
     """The commands that make new credentials (the old ones are kept only as hashes)."""
     moderato = cli_prefix()
-    name = demo.moderator_name if demo is not None else "NAME"
+    name = moderator_name or "NAME"
     slug = demo.site_slug if demo is not None else "SLUG"
     return [
         "Lost a password, token or key? Only their hashes are kept; make new ones:",

@@ -5,6 +5,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import urllib.error
@@ -36,29 +37,38 @@ def request(url: str, key: str, payload: dict | None = None) -> dict:
         return json.loads(answer.read())
 
 
-def start_serve(data_dir: Path, port: int, *, sigint_ignored: bool = False) -> ManagedProcess:
+def serve_env(data_dir: Path) -> dict[str, str]:
+    """The environment of `moderato serve` on `data_dir`: SQLite and the file broker."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MODERATO_")}
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    return env | {"MODERATO_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
+
+
+def start_serve(
+    data_dir: Path, port: int, *, sigint_ignored: bool = False, log_name: str = "serve.log"
+) -> ManagedProcess:
     """`moderato serve` on `data_dir`, in a process group of its own as a terminal runs it.
 
     `sigint_ignored`: as a non-interactive shell starts a background job (`make run &` in a
     script), which is how serve once ignored Ctrl-C while its worker, installing its own
     handler, died of it.
     """
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MODERATO_")}
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
-    env |= {"MODERATO_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
     command = moderato_command() + ["serve", "--port", str(port), "--concurrency", "1"]
     if sigint_ignored:
         command = ["sh", "-c", "trap '' INT; exec \"$@\"", "sh", *command]
-    return ManagedProcess(command, env, data_dir / "serve.log").start()
+    return ManagedProcess(command, serve_env(data_dir), data_dir / log_name).start()
 
 
 def wait_served(server: ManagedProcess) -> str:
-    """The log once the demo keys are printed and the server listens."""
+    """The log once the server listens and its banner (printed last) is out."""
     return wait_for(  # type: ignore[no-any-return]
-        lambda: "Demo moderator" in (text := server.log()) and "Running on" in text and text,
+        lambda: BANNER_END in (text := server.log()) and "Running on" in text and text,
         timeout=180,
     )
+
+
+BANNER_END = "sites rotate-akismet-key"  # the banner's last command
 
 
 @pytest.fixture
@@ -81,6 +91,8 @@ def test_serve_on_an_empty_folder_prints_demo_keys_and_decides_comments(tmp_path
     server = start_serve(tmp_path, port)
     try:
         log = wait_served(server)
+        # The banner comes after the worker's start-up logs, which would scroll it away.
+        assert log.index(" ready.") < log.index("Moderato is running") < log.index("Demo moderator")
         site_key = re.search(r"key: (sk_\S+)", log).group(1)  # type: ignore[union-attr]
         token = re.search(r"token: (mk_\S+)", log).group(1)  # type: ignore[union-attr]
         base = f"http://127.0.0.1:{port}/api/v1"
@@ -179,3 +191,53 @@ def all_gone(server: ManagedProcess, tmp_path: Path) -> bool:
 
 def leftover_processes(tmp_path: Path) -> bytes:
     return subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True).stdout
+
+
+def run_serve(data_dir: Path, port: int) -> subprocess.CompletedProcess[str]:
+    """`moderato serve` to its end (it is expected to refuse to start)."""
+    command = moderato_command() + ["serve", "--port", str(port), "--concurrency", "1"]
+    return subprocess.run(  # noqa: S603 - our own command
+        command, env=serve_env(data_dir), capture_output=True, text=True, timeout=120
+    )
+
+
+def test_a_taken_port_stops_serve_before_it_migrates_or_prints_keys(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_serve(tmp_path, port)
+    assert result.returncode != 0
+    assert f"Port {port} on 127.0.0.1 is in use" in result.stderr
+    assert not (tmp_path / "moderato.db").exists()  # nothing migrated
+    assert "Running upgrade" not in result.stdout + result.stderr
+    assert "key:" not in result.stdout
+
+
+def test_a_second_serve_on_the_same_data_folder_is_refused_and_a_restart_shows_the_banner(
+    serving: tuple[ManagedProcess, int], tmp_path: Path
+) -> None:
+    server, port = serving
+    second = run_serve(tmp_path, free_port())  # another port, the same folder
+    assert second.returncode != 0
+    assert "Another `moderato serve` is running on the data folder" in second.stderr
+    assert "second beat scheduler" in second.stderr
+    assert "Running on" not in second.stdout + second.stderr
+    assert port_open(port)  # the first one carries on
+    server.stop()
+    wait_for(lambda: all_gone(server, tmp_path), timeout=15)
+    # Started again (the lock went with the process): the banner again, without secrets.
+    restarted = start_serve(tmp_path, port, log_name="restart.log")
+    try:
+        log = wait_served(restarted)
+        assert log.index(" ready.") < log.index("Moderato is running")
+        assert f"Moderator web UI: http://127.0.0.1:{port}/moderate/" in log
+        assert "Demo moderator: demo-moderator" in log
+        for command in ("moderators set-password demo-moderator", "moderators reset-token",
+                        "sites rotate-key", "sites rotate-akismet-key"):  # fmt: skip
+            assert command in log
+        assert not re.search(r"\b(sk|mk)_\S{20,}", log)  # keys are stored hashed: none shown
+    finally:
+        restarted.stop()
+        for pid in leftover_processes(tmp_path).split():
+            os.kill(int(pid), signal.SIGKILL)

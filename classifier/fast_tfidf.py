@@ -80,6 +80,9 @@ class TfidfRows:
         norms), so the result is the same to the last bit, not just close.
         """
         cells, counts = np.unique(rows * self.width + columns, return_counts=True)
+        return self._weigh_cells(cells, counts, n_rows)
+
+    def _weigh_cells(self, cells: np.ndarray, counts: np.ndarray, n_rows: int) -> Rows:
         rows, columns = np.divmod(cells, self.width)
         data = counts.astype(self._dtype)
         np.log(data, out=data)
@@ -161,7 +164,28 @@ class CharNgramCounter(TfidfRows):
 
     def transform(self, texts: Sequence[str]) -> Rows:
         """Return the rows the vectorizer's own `transform` would return."""
-        docs = [_collapse_white_spaces(self._preprocess(text)) for text in texts]
+        docs = self.documents(texts)
+        rows, columns, _, _ = self._occurrences(docs)
+        return self.weigh(rows, columns, len(docs))
+
+    def documents(self, texts: Sequence[str]) -> list[str]:
+        """The texts as the n-grams are read from them (preprocessed, white space collapsed)."""
+        return [_collapse_white_spaces(self._preprocess(text)) for text in texts]
+
+    def trace(self, texts: Sequence[str]) -> tuple[Rows, "NgramTrace"]:
+        """`transform`, plus where in the documents each counted n-gram was found."""
+        docs = self.documents(texts)
+        rows, columns, starts, lengths = self._occurrences(docs)
+        cells, occurrence_cells, counts = np.unique(
+            rows * self.width + columns, return_inverse=True, return_counts=True
+        )
+        block = self._weigh_cells(cells, counts, len(docs))
+        return block, NgramTrace(docs, starts, lengths, occurrence_cells, counts)
+
+    def _occurrences(
+        self, docs: list[str]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Row, column, start (in the joined documents) and length of every known n-gram."""
         lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
         codes = _codes("".join(docs))
         positions = np.arange(len(codes))
@@ -180,8 +204,25 @@ class CharNgramCounter(TfidfRows):
         at = np.searchsorted(self._keys4, keys4)
         hit = at < len(self._keys4)
         hit[hit] = self._keys4[at[hit]] == keys4[hit]
-        return self.weigh(
-            np.concatenate([rows[column3 >= 0], rows[extend][hit]]),
-            np.concatenate([column3[column3 >= 0], self._columns4[at[hit]]]),
-            len(docs),
+        found3 = column3 >= 0
+        return (
+            np.concatenate([rows[found3], rows[extend][hit]]),
+            np.concatenate([column3[found3], self._columns4[at[hit]]]),
+            np.concatenate([starts[found3], starts[extend][hit]]),
+            np.repeat([3, 4], [np.count_nonzero(found3), np.count_nonzero(hit)]),
         )
+
+
+@dataclass(frozen=True)
+class NgramTrace:
+    """Where `CharNgramCounter.trace` found each n-gram it counted.
+
+    Occurrence i starts at `starts[i]` in `"".join(docs)`, is `lengths[i]` characters long and
+    counts towards cell `cells[i]` of the returned rows, a cell counted `counts[cell]` times.
+    """
+
+    docs: list[str]
+    starts: np.ndarray
+    lengths: np.ndarray
+    cells: np.ndarray
+    counts: np.ndarray

@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -10,7 +11,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from classifier.fast_tfidf import CharNgramCounter, Rows, WordCounter
+from classifier.fast_tfidf import CharNgramCounter, NgramTrace, Rows, WordCounter
 from classifier.normalise import normalise_text
 from classifier.tokens import STAT_NAMES, masked_char_view, text_stats, word_tokens
 
@@ -138,6 +139,17 @@ def feature_baseline(features: Pipeline) -> np.ndarray:
     return np.concatenate(blocks)
 
 
+@dataclass(frozen=True)
+class CharTrace:
+    """A batch's normalised texts, its character n-gram block (whose columns start at `offset`
+    in the full rows) and where in the masked texts each of its n-grams was found."""
+
+    texts: list[str]  # normalised
+    block: Rows
+    offset: int
+    found: NgramTrace
+
+
 class FeatureTransform:
     """Same output as a fitted `build_features()` pipeline's `transform`, much faster.
 
@@ -159,11 +171,21 @@ class FeatureTransform:
     def __call__(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """Return one sparse row of features per text."""
         normalised = self._normaliser.transform(texts)
-        stats = Rows.from_dense(self._stats.transform(normalised))
-        rows = Rows.hstack(
-            [self._words.transform(normalised), self._chars.transform(normalised), stats]
+        return self._stack(normalised, self._chars.transform(normalised))
+
+    def traced(self, texts: Sequence[str]) -> tuple[sparse.csr_matrix, CharTrace]:
+        """The rows, plus where each character n-gram was found (for explanations)."""
+        normalised = self._normaliser.transform(texts)
+        chars, trace = self._chars.trace(normalised)
+        return self._stack(normalised, chars), CharTrace(
+            normalised, chars, self._words.width, trace
         )
-        return sparse.csr_matrix((rows.data, rows.indices, rows.indptr), (len(texts), rows.width))
+
+    def _stack(self, normalised: list[str], chars: Rows) -> sparse.csr_matrix:
+        stats = Rows.from_dense(self._stats.transform(normalised))
+        rows = Rows.hstack([self._words.transform(normalised), chars, stats])
+        shape = (len(normalised), rows.width)
+        return sparse.csr_matrix((rows.data, rows.indices, rows.indptr), shape)
 
 
 def transform_texts(features: Pipeline, texts: Sequence[str]) -> sparse.csr_matrix:

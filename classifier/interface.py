@@ -10,12 +10,17 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Verdict:
-    """A calibrated spam probability and the features that pushed it up (spam) or down (ham).
+    """A calibrated spam probability and what pushed it up (spam) or down (ham).
 
-    `explanation` is {"spam": [...], "ham": [...]}, each at most five {"feature", "weight"}
-    items, strongest first. For `SklearnClassifier` a weight is the feature's contribution to the
-    log-odds of spam (negative under "ham"); counts such as "length" or "shouting" are measured
-    against the training average, so a short comment lists "length" under "ham".
+    `explanation` is {"spam": [...], "ham": [...]}, each at most five items, strongest first:
+    {"kind": "word", "text", "weight"} for a word of the text, {"kind": "domain", "text",
+    "weight"} for a link's domain, {"kind": "signal", "name", "weight"} for the rest (names
+    such as "links", "length", "capitals", "spam_phrases": classifier/explain.py lists them).
+    Items are data, not sentences, so the web UI can translate them. For `SklearnClassifier`
+    a weight is the item's contribution to the log-odds of spam (negative under "ham"), summed
+    over every feature taken from it; counts such as "length" or "capitals" are measured
+    against the training average, so a short comment lists "length" under "ham". Explanations
+    stored before this shape have {"feature": "word: x", "weight"} items instead.
     """
 
     score: float

@@ -52,5 +52,5 @@ class KeywordClassifier:
         matched = sorted({word for word in words if word in self.spam_words})
         score = 1.0 - 0.5 ** len(matched)
         # Every listed word counts the same, so each gets the same weight.
-        spam = [{"feature": f"word: {word}", "weight": 1.0} for word in matched[:5]]
+        spam = [{"kind": "word", "text": word, "weight": 1.0} for word in matched[:5]]
         return Verdict(score=score, explanation={"spam": spam, "ham": []})

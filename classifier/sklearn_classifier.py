@@ -7,16 +7,11 @@ import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-import numpy as np
 import sklearn
 from sklearn.pipeline import Pipeline
 
-from classifier.features import (
-    FEATURES_VERSION,
-    FeatureTransform,
-    feature_baseline,
-    feature_names,
-)
+from classifier.explain import Explainer
+from classifier.features import FEATURES_VERSION, FeatureTransform, feature_baseline
 from classifier.interface import Verdict
 from classifier.linear import LinearEnsemble
 
@@ -24,12 +19,10 @@ logger = logging.getLogger(__name__)
 
 # Bytes start with this tag, so a wrong blob fails with a clear message, not an unpickling error.
 _MAGIC = b"moderato-classifier:1\n"
-_TOP_FEATURES = 5
 # Scoring works on arrays with one entry per character and per feature of the whole batch;
 # chunks keep that memory bounded (a worker stays under its RSS budget whatever the batch)
 # while staying large enough that per-call overhead does not matter.
 CHUNK_SIZE = 500
-_DECIMALS = 4
 
 
 @contextmanager
@@ -60,9 +53,8 @@ class SklearnClassifier:
         self._features = pipeline[:-1]
         self._transform = FeatureTransform(self._features)
         self._ensemble = LinearEnsemble.from_calibrated(pipeline[-1])
-        self._weights = self._ensemble.log_odds_weights()
-        self._baseline = feature_baseline(self._features)
-        self._names = np.array(feature_names(self._features), dtype=object)
+        weights, baseline = self._ensemble.log_odds_weights(), feature_baseline(self._features)
+        self._explainer = Explainer(self._features, weights, baseline)
 
     def predict_many(self, texts: Sequence[str]) -> list[Verdict]:
         """Score a batch of texts, vectorised in chunks of CHUNK_SIZE."""
@@ -74,14 +66,9 @@ class SklearnClassifier:
         return verdicts
 
     def _predict_chunk(self, texts: list[str]) -> list[Verdict]:
-        matrix = self._transform(texts)
+        matrix, trace = self._transform.traced(texts)
         scores = self._ensemble.spam_probability(matrix).tolist()
-        columns = matrix.indices
-        # Rounded once for the whole batch; a contribution that rounds to 0 is never listed.
-        contributions = np.round(
-            (matrix.data - self._baseline[columns]) * self._weights[columns], _DECIMALS
-        )
-        explanations = self._explain(matrix.indptr, columns, contributions)
+        explanations = self._explainer.explain(matrix, trace)
         return [
             Verdict(score=score, explanation=explanation)
             for score, explanation in zip(scores, explanations, strict=True)
@@ -90,41 +77,6 @@ class SklearnClassifier:
     def predict(self, text: str) -> Verdict:
         """Score one text."""
         return self.predict_many([text])[0]
-
-    def _explain(self, indptr: np.ndarray, columns: np.ndarray, contributions: np.ndarray) -> list:
-        """Return each row's strongest spam and ham features, for the whole batch at once.
-
-        A loop of small numpy calls per row cost as much as computing the features; here one
-        argsort orders every row's cells and the top five of each side are picked as arrays.
-        """
-        n_rows = len(indptr) - 1
-        if not len(columns):
-            return [{"spam": [], "ham": []} for _ in range(n_rows)]
-        rows = np.repeat(np.arange(n_rows), np.diff(indptr))
-        # Row number plus a value squeezed into (0.4, 3.6) by arctan: rows stay apart and each
-        # row's cells come out in ascending order of contribution; "stable" breaks ties by
-        # column, so a comment is explained the same alone or in a batch.
-        order = np.argsort(rows * 4.0 + np.arctan(contributions) + 2.0, kind="stable")
-        rank = np.arange(_TOP_FEATURES)
-        start, end = indptr[:-1, None], indptr[1:, None]
-        sides = []
-        for positions, inside, sign in ((end - 1 - rank, end - 1 - rank >= start, 1),
-                                        (start + rank, start + rank < end, -1)):  # fmt: skip
-            cells = order[np.where(inside, positions, 0)]
-            values = contributions[cells]
-            # Sorted, so the wanted cells are a prefix of each row.
-            wanted = inside & (values * sign > 0)
-            items = [
-                {"feature": name, "weight": weight}
-                for name, weight in zip(
-                    self._names[columns[cells[wanted]]].tolist(),
-                    values[wanted].tolist(),
-                    strict=True,
-                )
-            ]
-            ends = np.cumsum(wanted.sum(axis=1)).tolist()
-            sides.append([items[a:b] for a, b in zip([0, *ends], ends, strict=False)])
-        return [{"spam": spam, "ham": ham} for spam, ham in zip(*sides, strict=True)]
 
     def to_bytes(self) -> bytes:
         """Serialise the fitted pipeline (not the version, which belongs to the database row)."""

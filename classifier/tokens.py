@@ -24,6 +24,9 @@ _TLDS = (
 )
 # With spaces around the dot ("pimpmyviews. com") only TLDs that are not everyday words count.
 _SAFE_TLDS = "com|net|org|info|biz|xyz|ru|ly|gl|tk"
+# Words that only a link puts in a text ("http", "www", "com"; "ww" is "www" as `char_view`
+# shortens it): explanations count them as the link's, not as words the commenter wrote.
+LINK_WORDS = frozenset({"http", "https", "www", "ww", *_SAFE_TLDS.split("|")})
 # Normalised text has single spaces only, so " ?" is enough and much cheaper than "\s*".
 _DOT_WORD = re.compile(r" ?[\[({] ?(?:\.|dot) ?[\])}] ?| dot (?=[a-z0-9])")
 _SPACED_DOT = re.compile(rf"(?<=[a-z0-9])(?: \. ?| ?\. )(?=(?:{_SAFE_TLDS})\b)")
@@ -41,6 +44,8 @@ _WWW = re.compile(r"^(?:www\d?|m)\.")
 # Links to YouTube itself are common in ham (a fan sharing the video, or "2:19" linking to a
 # moment of it) but rare in spam, so they get a link kind of their own instead of "link:".
 _YOUTUBE = frozenset({"youtube.com", "youtu.be"})
+# What `masked_char_view` puts where a link was.
+PLACEHOLDER, YOUTUBE_PLACEHOLDER = "url", "yturl"
 
 # Generic intents, written once by hand (not learnt): asking for subscriptions, visits, clicks or
 # money is spam whatever the video; talking about the song itself is ham. Each kind of phrase
@@ -137,7 +142,7 @@ def _link_placeholder(match: re.Match[str]) -> str:
     scheme, domain, tld, path, _ = match.groups()
     if not _is_link(scheme, domain, tld, path):
         return match.group(0)
-    return " yturl " if _WWW.sub("", domain) in _YOUTUBE else " url "
+    return f" {YOUTUBE_PLACEHOLDER} " if _WWW.sub("", domain) in _YOUTUBE else f" {PLACEHOLDER} "
 
 
 def _is_link(scheme: str | None, domain: str, tld: str, path: str | None) -> bool:
@@ -154,8 +159,7 @@ def deleet(token: str) -> str:
 
 def word_tokens(text: str) -> list[str]:
     """Return words, word bigrams, de-obfuscated leetspeak words, link and intent tokens."""
-    words = [w.strip("@$_") for w in _WORD.findall(char_view(text))]
-    words = [w for w in words if w]
+    words = written_words(text)
     tokens = words + list(map(" ".join, zip(words, words[1:], strict=False)))
     # Only a word with a digit or symbol can change; the set makes "already a word" cheap.
     seen = set(words)
@@ -165,6 +169,12 @@ def word_tokens(text: str) -> list[str]:
     maybe_timestamp = ":" in text or "t=" in text
     timestamp = ["intent:ham"] if maybe_timestamp and _TIMESTAMP.search(text) else []
     return tokens + link_tokens(text) + intent_tokens(words) + timestamp
+
+
+def written_words(text: str) -> list[str]:
+    """The words of `text` as `word_tokens` reads them (lower case, repeats shortened)."""
+    words = [w.strip("@$_") for w in _WORD.findall(char_view(text))]
+    return [w for w in words if w]
 
 
 def _not_alpha(words: list[str]) -> list[str]:
@@ -234,6 +244,22 @@ def link_tokens(text: str) -> list[str]:
         if query:
             tokens += [f"param:{key}" for key in _PARAM.findall(query)]
     return tokens
+
+
+def link_words(text: str) -> dict[str, str]:
+    """Map each word written inside a link ("bonuscasino", "promo") to the link's domain."""
+    words: dict[str, str] = {}
+    text = _deobfuscate_dots(text)
+    if "." not in text:
+        return words
+    for match in _DOMAIN.finditer(text):
+        scheme, domain, tld, path, _ = match.groups()
+        if _is_link(scheme, domain, tld, path):
+            domain = _WWW.sub("", domain)
+            # Words are read from `char_view`, which shortens repeats ("www" to "ww").
+            found = _WORD.findall(collapse_repeats(match.group(0)))
+            words.update((word.strip("@$_"), domain) for word in found)
+    return words
 
 
 def _link_kinds(domain: str, path: str | None) -> list[str]:

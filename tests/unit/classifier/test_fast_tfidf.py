@@ -42,6 +42,20 @@ def test_char_ngram_counter_equals_the_vectorizer_transform(min_df: int) -> None
     assert np.array_equal(fast.toarray(), expected.toarray())
 
 
+def test_char_ngram_trace_says_where_each_counted_ngram_was_found() -> None:
+    vectorizer = production_vectorizer("chars", 1).fit(SPAM + HAM)
+    counter = CharNgramCounter(vectorizer)
+    texts = SPAM + HAM + UNSEEN
+    rows, trace = counter.trace(texts)
+    assert np.array_equal(rows.data, counter.transform(texts).data)
+    joined = "".join(trace.docs)
+    names = vectorizer.get_feature_names_out()
+    found = [joined[start : start + length] for start, length in zip(
+        trace.starts.tolist(), trace.lengths.tolist(), strict=True)]  # fmt: skip
+    assert found == list(names[rows.indices[trace.cells]])
+    assert np.array_equal(np.bincount(trace.cells, minlength=len(rows.data)), trace.counts)
+
+
 def test_word_counter_equals_the_vectorizer_transform() -> None:
     vectorizer = production_vectorizer("word").fit(SPAM + HAM)
     texts = SPAM + HAM + UNSEEN

@@ -80,8 +80,9 @@ def test_scoring_leaves_a_disabled_cyclic_gc_disabled(trained: SklearnClassifier
 
 def test_explanation_names_the_spammy_word(trained: SklearnClassifier) -> None:
     explanation = trained.predict(SPAMMY).explanation
-    spam_features = [item["feature"] for item in explanation["spam"]]
-    assert "word: casino" in spam_features
+    assert {"kind": "word", "text": "casino"} in [
+        {"kind": item["kind"], "text": item.get("text")} for item in explanation["spam"]
+    ]
 
 
 def test_explanation_lists_at_most_five_signed_features_per_side(
@@ -99,8 +100,8 @@ def test_explanation_lists_at_most_five_signed_features_per_side(
 
 
 def test_explanation_of_ham_points_at_ham_words(trained: SklearnClassifier) -> None:
-    ham_features = [item["feature"] for item in trained.predict(HAMMY).explanation["ham"]]
-    assert any(name.startswith(("word: ", "chars: ")) for name in ham_features)
+    ham_items = trained.predict(HAMMY).explanation["ham"]
+    assert any(item["kind"] == "word" for item in ham_items)
 
 
 def test_round_trip_through_bytes_gives_identical_verdicts(trained: SklearnClassifier) -> None:

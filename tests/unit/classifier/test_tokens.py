@@ -9,9 +9,11 @@ from classifier.tokens import (
     deleet,
     intent_tokens,
     link_tokens,
+    link_words,
     masked_char_view,
     text_stats,
     word_tokens,
+    written_words,
 )
 
 
@@ -161,3 +163,18 @@ def test_text_stats_count_repeated_letters_but_not_www_or_dots() -> None:
     repeats = STAT_NAMES.index("repeated characters")
     assert text_stats("sooooo goooood")[repeats] == 2
     assert text_stats("see www.example.com... WWW dot example")[repeats] == 0
+
+
+def test_link_words_maps_each_word_written_in_a_link_to_its_domain() -> None:
+    text = "Vai su WWW.Bonus-Casino.com/promo?ref=1 o soldi dot biz, non su song.it"
+    assert link_words(text) == {
+        "ww": "bonus-casino.com", "bonus": "bonus-casino.com", "casino": "bonus-casino.com",
+        "com": "bonus-casino.com", "promo": "bonus-casino.com", "ref": "bonus-casino.com",
+        "1": "bonus-casino.com", "soldi": "soldi.biz", "biz": "soldi.biz",
+    }  # fmt: skip
+    assert link_words("nessun link qui") == {}
+
+
+def test_written_words_are_the_words_word_tokens_starts_from() -> None:
+    assert written_words("Sooooo GOOD, v1agra @home_") == ["soo", "good", "v1agra", "home"]
+    assert written_words("Sooooo GOOD")[:2] == word_tokens("Sooooo GOOD")[:2]

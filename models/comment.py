@@ -43,8 +43,12 @@ class ActorKind:
     MODERATOR = "moderator"
     CLASSIFIER = "classifier"
     RULE = "rule"
-    ALL = (MODERATOR, CLASSIFIER, RULE)
+    # A person moderating in a connected WordPress's wp-admin, named by their login (no id:
+    # they are no Moderato moderator). Their decisions are labels like a moderator's.
+    WORDPRESS = "wordpress"
+    ALL = (MODERATOR, CLASSIFIER, RULE, WORDPRESS)
     MACHINE = (CLASSIFIER, RULE)
+    PEOPLE = (MODERATOR, WORDPRESS)
 
 
 class Comment(Base):

@@ -39,11 +39,12 @@ def replace_base_corpus(data: LabelledData) -> None:
 
 
 def decided_by_a_moderator(site_id: int) -> ColumnElement[bool]:
-    """Comments of the site that a human approved or rejected: the site's labels."""
+    """Comments of the site that a human approved or rejected (a moderator, in Moderato or in
+    a connected WordPress): the site's labels."""
     return and_(
         Comment.site_id == site_id,
         Comment.status.in_(CommentStatus.FINAL),
-        Comment.decided_by_kind == ActorKind.MODERATOR,
+        Comment.decided_by_kind.in_(ActorKind.PEOPLE),
     )
 
 

@@ -17,7 +17,15 @@ from typing import Any, cast
 
 from sqlalchemy import Table, insert, select
 
-from models import CommentStatus, DeliveryStatus, Site, WebhookDelivery, WebhookEndpoint, utcnow
+from models import (
+    AkismetCheck,
+    CommentStatus,
+    DeliveryStatus,
+    Site,
+    WebhookDelivery,
+    WebhookEndpoint,
+    utcnow,
+)
 from models import WebhookEvent as Event
 from service.extensions import db
 
@@ -74,12 +82,14 @@ def record(transitions: Sequence[Transition]) -> list[int]:
     if not subscribers:
         return []
     now = utcnow()
+    guids = fetch_guids([t.comment_id for t in transitions if t.site_id in subscribers])
     rows: list[dict[str, Any]] = []
     for transition in transitions:
         for event in events_of(transition):
             wanted = [s for s in subscribers.get(transition.site_id, []) if event in s.events]
             if wanted:
-                rows.extend(delivery_rows(transition, event, wanted, now))
+                guid = guids.get(transition.comment_id)
+                rows.extend(delivery_rows(transition, event, wanted, now, guid))
     if not rows:
         return []
     db.session.execute(insert(DELIVERIES), rows)
@@ -105,12 +115,27 @@ def fetch_subscribers(site_ids: set[int]) -> dict[int, list[Subscriber]]:
     return subscribers
 
 
+def fetch_guids(comment_ids: list[int]) -> dict[int, str]:
+    """The Akismet guids of those comments that came through the Akismet API, by comment id:
+    the name a WordPress site knows its comment by (docs/wordpress.md)."""
+    if not comment_ids:
+        return {}
+    query = select(AkismetCheck.comment_id, AkismetCheck.guid).where(
+        AkismetCheck.comment_id.in_(comment_ids)
+    )
+    return {row.comment_id: row.guid for row in db.session.execute(query)}
+
+
 def delivery_rows(
-    transition: Transition, event: str, subscribers: list[Subscriber], now: datetime
+    transition: Transition,
+    event: str,
+    subscribers: list[Subscriber],
+    now: datetime,
+    guid: str | None = None,
 ) -> list[dict[str, Any]]:
     """One pending delivery per endpoint; one message (id and body) for all of them."""
     message_id = new_message_id()
-    body = payload(transition, event, subscribers[0].site_slug, now)
+    body = payload(transition, event, subscribers[0].site_slug, now, guid)
     return [
         {
             "endpoint_id": subscriber.id,
@@ -132,11 +157,14 @@ def new_message_id() -> str:
     return f"msg_{uuid.uuid4().hex}"
 
 
-def payload(transition: Transition, event: str, site_slug: str, now: datetime) -> str:
+def payload(
+    transition: Transition, event: str, site_slug: str, now: datetime, guid: str | None = None
+) -> str:
     """The body, as the Standard Webhooks specification suggests: type, timestamp, data.
 
     Only what a site key may read about a comment (no reader's personal data); the receiver
-    fetches the rest with GET /api/v1/comments/<id>.
+    fetches the rest with GET /api/v1/comments/<id>. `guid` is the comment's Akismet guid,
+    null for a comment that did not come through the Akismet API.
     """
     actor = {
         "kind": transition.actor_kind,
@@ -154,6 +182,7 @@ def payload(transition: Transition, event: str, site_slug: str, now: datetime) -
         "spam_score": transition.spam_score,
         "classifier_version": transition.classifier_version,
         "version": transition.version,
+        "guid": guid,
     }
     document = {"type": event, "timestamp": now.isoformat(), "data": data}
     return json.dumps(document, separators=(",", ":"), ensure_ascii=False)

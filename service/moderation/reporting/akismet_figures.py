@@ -30,7 +30,7 @@ class CheckFigures:
 def check_figures(site_id: int, start: datetime, end: datetime) -> CheckFigures:
     """The site's checks made in [start, end). Test calls were never stored, so never count;
     labels for comments Moderato never checked are not calls either."""
-    by_person = Comment.decided_by_kind == ActorKind.MODERATOR
+    by_person = Comment.decided_by_kind.in_(ActorKind.PEOPLE)
     verdict = AkismetCheck.verdict
     query = (
         select(

@@ -8,7 +8,14 @@ import pytest
 from flask import Flask
 from sqlalchemy import event, func, select
 
-from models import CommentStatus, DeliveryStatus, WebhookDelivery, WebhookEvent
+from models import (
+    AkismetCheck,
+    AkismetVerdict,
+    CommentStatus,
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEvent,
+)
 from service.extensions import db
 from service.moderation import gate
 from service.moderation.assessment import Scored
@@ -70,8 +77,22 @@ def test_a_comment_held_for_review_owes_a_decision_and_a_queue_entry_in_that_ord
         "comment_id": comment.id, "site": "il-quotidiano", "article_id": "cronaca/1",
         "status": PENDING, "previous_status": QUEUED, "reason": "uncertain",
         "actor": {"kind": "classifier", "id": None, "name": "classifier"},
-        "spam_score": 0.5, "classifier_version": "v1", "version": 2,
+        "spam_score": 0.5, "classifier_version": "v1", "version": 2, "guid": None,
     }  # fmt: skip
+
+
+def test_a_comment_checked_through_the_akismet_api_is_named_by_its_guid_too(
+    app: Flask, broker: Broker
+) -> None:
+    site = create_site().site
+    create_endpoint(site)
+    comment = create_comment(site, status=PENDING)
+    db.session.add(AkismetCheck(comment_id=comment.id, site_id=site.id, guid="6f1c-guid",
+                                verdict=AkismetVerdict.HELD))  # fmt: skip
+    db.session.flush()
+    gate.transition([Change(comment.id, PENDING, APPROVED, None, ALICE)])
+    db.session.commit()
+    assert {json.loads(d.payload)["data"]["guid"] for d in deliveries()} == {"6f1c-guid"}
 
 
 def test_a_moderator_decision_names_the_moderator_and_leaves_review(

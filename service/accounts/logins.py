@@ -66,6 +66,16 @@ def check_allowed(name: str, address: str, limits: LoginLimits) -> None:
         raise TooManyFailedLogins(retry_after=int(limits.window_seconds))
 
 
+def token_login_allowed(address: str, limits: LoginLimits) -> bool:
+    """Whether a sign-in with an API token from `address` would be tried now: a name's limit
+    leaves it open, the address's limit does not."""
+    try:
+        check_allowed(TOKEN_SUBJECT, address, limits)
+    except TooManyFailedLogins:
+        return False
+    return True
+
+
 def record_failure(name: str, address: str, limits: LoginLimits) -> None:
     """Count a failed login against both subjects, forgetting failures older than the window."""
     now = utcnow()

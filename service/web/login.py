@@ -56,7 +56,12 @@ def submit_login() -> Response | tuple[str, int] | tuple[str, int, dict[str, str
     except logins.TooManyFailedLogins as limited:
         error = gettext("Too many failed sign-ins. Try again in %(minutes)d minutes.",
                         minutes=max(1, limited.retry_after // 60))  # fmt: skip
-        page = render_template("web/login.html", error=error, name=name, next=form.get("next"))
+        # A name locked out by password guesses can still come in with its API token.
+        token_open = not token.strip() and logins.token_login_allowed(address, login_limits())
+        if token_open:
+            error += " " + gettext("Signing in with your API token (below) still works.")
+        page = render_template("web/login.html", error=error, name=name, next=form.get("next"),
+                               token_open=token_open)  # fmt: skip
         return page, 429, {"Retry-After": str(limited.retry_after)}
     sign_in(moderator)
     return redirect(safe_next(form.get("next")))

@@ -10,14 +10,13 @@ WORKDIR /app
 # Moderato itself without resolving anything again.
 COPY requirements.lock ./
 RUN pip install --no-cache-dir -r requirements.lock
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py README.md ./
 COPY service ./service
 COPY models ./models
 COPY workers ./workers
 COPY classifier ./classifier
-# The web UI's message catalogs are compiled here, as `make install` does (only .po is committed).
-RUN pybabel compile -d service/web/translations \
-    && pip install --no-cache-dir --no-deps . \
+# The build compiles the web UI's message catalogs (setup.py; only the .po files are committed).
+RUN pip install --no-cache-dir --no-deps . \
     && pip check \
     && useradd --system --home /var/lib/moderato moderato \
     && mkdir -p /var/lib/moderato \

@@ -51,7 +51,8 @@ def test_list_moderators_names_each_with_their_sites(app: Flask) -> None:
     listed = moderators.list_moderators()
     assert [m.name for m in listed] == ["carla", "zoe"]
     assert sorted(site.slug for site in listed[1].sites) == ["il-quotidiano", "la-cronaca"]
-    assert listed[0].password_hash is not None and listed[1].password_hash is None
+    assert listed[0].password_hash is not None
+    assert listed[1].password_hash is None
 
 
 def test_rotate_api_key_issues_a_new_key_and_refuses_the_old(app: Flask) -> None:

@@ -27,8 +27,10 @@ def test_moderators_list_shows_names_sites_and_passwords_but_no_secret(app: Flas
     bob = create_moderator(site, "bob")
     output = run(app, "moderators", "list")
     lines = output.splitlines()
-    assert lines[0].startswith("alice  sites=il-quotidiano") and "password=set" in lines[0]
-    assert lines[1].startswith("bob  sites=il-quotidiano") and "password=none" in lines[1]
+    assert lines[0].startswith("alice  sites=il-quotidiano")
+    assert "password=set" in lines[0]
+    assert lines[1].startswith("bob  sites=il-quotidiano")
+    assert "password=none" in lines[1]
     for secret in (alice.token, bob.token, PASSWORD):
         assert secret not in output
 
@@ -39,7 +41,8 @@ def test_moderators_reset_token_prints_a_token_the_api_accepts_instead_of_the_ol
     site = create_site("Il Quotidiano").site
     old = create_moderator(site, "alice").token
     new = value_after(run(app, "moderators", "reset-token", "alice"), "token")
-    assert new.startswith("mk_") and new != old
+    assert new.startswith("mk_")
+    assert new != old
 
     def queue(token: str) -> int:
         headers = {"Authorization": f"Bearer {token}"}
@@ -88,7 +91,8 @@ def test_sites_rotate_key_prints_a_key_the_api_accepts_instead_of_the_old(
 ) -> None:
     old = create_site("Il Quotidiano").api_key
     new = value_after(run(app, "sites", "rotate-key", "il-quotidiano"), "api key")
-    assert new.startswith("sk_") and new != old
+    assert new.startswith("sk_")
+    assert new != old
     payload = {"article_id": "a1", "author_name": "Giulia", "body": "Ottimo articolo, grazie!"}
 
     def post(key: str) -> int:
@@ -104,7 +108,8 @@ def test_sites_rotate_key_prints_a_key_the_api_accepts_instead_of_the_old(
 def test_sites_rotate_akismet_key_refuses_the_old_key(app: Flask) -> None:
     old = create_site("Il Quotidiano").akismet_key
     new = value_after(run(app, "sites", "rotate-akismet-key", "il-quotidiano"), "akismet key")
-    assert re.fullmatch(r"[0-9a-f]{12}", new) and new != old
+    assert re.fullmatch(r"[0-9a-f]{12}", new)
+    assert new != old
     assert authenticate_akismet_key(new).slug == "il-quotidiano"
     with pytest.raises(Unauthenticated):
         authenticate_akismet_key(old)

@@ -6,8 +6,9 @@ free port and belongs to whoever started it. Usable without pytest:
     with PrivatePostgres() as server:
         url = server.create_database("moderato")
         ...
-        server.stop()   # as a crash: pg_ctl stop -m immediate
-        server.start()  # same data, same port
+        server.stop()        # as a crash: pg_ctl stop -m immediate
+        server.stop("fast")  # as an administrator does: clients are told, then cut off
+        server.start()       # same data, same port
 """
 
 import os
@@ -90,6 +91,16 @@ class PrivatePostgres:
     def url(self, database: str) -> str:
         """The SQLAlchemy URL of a database on this server."""
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+
+    def client_connections(self, database: str) -> int:
+        """How many clients are connected to `database` now (an app's pooled connections)."""
+        with psycopg.connect(self.admin_url(), autocommit=True) as connection:
+            row = connection.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = %s AND backend_type = 'client backend'",
+                (database,),
+            ).fetchone()
+        return int(row[0]) if row else 0
 
     def create_database(self, name: str) -> str:
         """Create an empty database; returns its SQLAlchemy URL."""

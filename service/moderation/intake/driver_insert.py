@@ -2,9 +2,9 @@
 
 Why not through SQLAlchemy's `Connection`: on the intake path, one INSERT per request, its
 execution machinery (checkout events, execution context, result set-up, isolation level set
-and reset) cost more CPU than the statement itself. Measured with bench.intake against a
-Flask endpoint that only commits the row (bench/commit_app.py), Moderato went from 0.41-0.46x
-to 0.57-0.62x of that peer's rate with this path. SQLAlchemy still does the parts that need
+and reset) cost more CPU than the statement itself; bench.intake, against a Flask endpoint
+that only commits the row (bench/commit_app.py), shows the difference (the docs' benchmarks
+page has the figures). SQLAlchemy still does the parts that need
 knowing the dialect: it compiles the statement (once per set of columns), gives each column's
 bind processor (UTCDateTime's conversion to naive UTC, say), and hands out and takes back the
 pooled connection. `service.database.driver_connection` does what `Connection` does about

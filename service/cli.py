@@ -32,6 +32,7 @@ COMMANDS = {
     "worker": "service.commands.processes:worker",
     "beat": "service.commands.processes:beat",
     "wordpress-plugin": "service.commands.wordpress:wordpress_plugin",
+    "wordpress": "service.commands.wordpress:wordpress_group",
 }
 
 
@@ -52,7 +53,8 @@ main = LazyFlaskGroup(
     create_app=create_app,
     help="Moderato: comment moderation service. Processes: serve (development), web, akismet, "
     "worker and beat (production). Set-up: db upgrade, sites, moderators, webhooks, "
-    "wordpress-plugin. Classifier: train, classifier, evaluate, rescore, thresholds, corpus.",
+    "wordpress-plugin, wordpress connect. Classifier: train, classifier, evaluate, rescore, "
+    "thresholds, corpus.",
 )
 
 

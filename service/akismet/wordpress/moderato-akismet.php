@@ -21,10 +21,15 @@ const MODERATO_AKISMET_HOST = 'rest.akismet.com';
 
 /**
  * Moderato's base URL without a trailing slash, e.g. "https://moderato.example.org", or ''
- * when none is configured. The constant wins over the option.
+ * when none is configured. The constant wins over the option; without either, Moderato's
+ * own URL (MODERATO_URL, or the moderato_url option of the Moderato plugin) is used, for a
+ * Moderato that serves the Akismet paths at the same address.
  */
 function moderato_akismet_base_url() {
 	$url = defined( 'MODERATO_AKISMET_URL' ) ? MODERATO_AKISMET_URL : get_option( 'moderato_akismet_url', '' );
+	if ( '' === trim( (string) $url ) ) {
+		$url = defined( 'MODERATO_URL' ) ? MODERATO_URL : get_option( 'moderato_url', '' );
+	}
 	return rtrim( trim( (string) $url ), '/' );
 }
 

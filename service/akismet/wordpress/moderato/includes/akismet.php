@@ -1,0 +1,1 @@
+../../moderato-akismet.php

@@ -211,6 +211,47 @@ class CommentSchema(AnswerSchema):
     version = fields.Integer()
 
 
+def explanation_field() -> fields.Dict:
+    """The classifier's explanation, as stored: a plain dict, described for the OpenAPI."""
+    item = {
+        "type": "object",
+        "properties": {
+            "kind": {"type": "string", "enum": ["word", "domain", "signal"]},
+            "text": {"type": "string", "description": "The word or the link's domain."},
+            "name": {
+                "type": "string",
+                "description": "A signal's name: links, youtube_link, spam_phrases, ham_phrases,"
+                " capitals, repeated_characters, digits, phone_numbers, emoji,"
+                " exclamation_marks or length.",
+            },
+            "weight": {"type": "number", "description": "Its push on the log-odds of spam."},
+            "feature": {
+                "type": "string",
+                "description": 'Comments scored before kinds existed: "word: x", "url domain: x",'
+                ' "length", ...',
+            },
+        },
+    }
+    side = {"type": "array", "items": item, "maxItems": 5}
+    return fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "What pushed the score: under spam the items towards spam (positive"
+            " weights), under ham those towards legitimate (negative), strongest first. Each is"
+            " a word of the text, a link's domain or a named signal.",
+            "properties": {"spam": side, "ham": side},
+            "example": {
+                "spam": [
+                    {"kind": "word", "text": "gratis", "weight": 1.7},
+                    {"kind": "domain", "text": "bit.ly", "weight": 0.9},
+                    {"kind": "signal", "name": "links", "weight": 0.4},
+                ],
+                "ham": [{"kind": "signal", "name": "length", "weight": -0.3}],
+            },
+        },
+    )
+
+
 class ModeratorCommentSchema(CommentSchema):
     """A comment as a moderator sees it: contact details, client data and the explanation."""
 
@@ -222,7 +263,7 @@ class ModeratorCommentSchema(CommentSchema):
     referrer = fields.String(allow_none=True)
     language = fields.String(allow_none=True)
     classifier_version = fields.String(allow_none=True)
-    explanation = fields.Dict(allow_none=True)
+    explanation = explanation_field()
 
 
 class ModerationEventSchema(AnswerSchema):
@@ -239,7 +280,7 @@ class ModerationEventSchema(AnswerSchema):
     note = fields.String(allow_none=True)
     score = fields.Float(allow_none=True)
     classifier_version = fields.String(allow_none=True)
-    explanation = fields.Dict(allow_none=True)
+    explanation = explanation_field()
 
 
 class CommentPageSchema(AnswerSchema):

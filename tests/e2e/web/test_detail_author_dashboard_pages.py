@@ -67,7 +67,7 @@ def test_the_detail_page_shows_history_thread_explanation_and_author_record(
     page = client.get(f"/moderate/comments/{comment.id}").get_data(as_text=True)
 
     assert "<mark>casino</mark>" in page
-    assert "word: grazie" in page
+    assert "<td>grazie</td><td>word</td>" in page  # stored in the old format, read by prefix
     assert "v7" in page
     assert "Marco" in page
     assert "Troll" in page
@@ -192,6 +192,40 @@ def test_the_dashboard_draws_svg_charts_for_all_sites_and_per_site(client: Flask
     one = client.get(f"/moderate/dashboard?site={site_b.site.slug}").get_data(as_text=True)
     assert f"Dashboard: {site_b.site.slug}" in one
     assert client.get("/moderate/dashboard?days=0").status_code == 422
+
+
+def test_the_italian_comment_page_explains_in_translated_words_and_domains(
+    client: FlaskClient,
+) -> None:
+    site = create_site()
+    sign_in(client, site.site, "it")
+    explanation = {
+        "spam": [{"kind": "word", "text": "gratis", "weight": 1.7},
+                 {"kind": "domain", "text": "bit.ly", "weight": 0.9},
+                 {"kind": "signal", "name": "links", "weight": 0.4}],
+        "ham": [{"kind": "signal", "name": "length", "weight": -0.3}],
+    }  # fmt: skip
+    new = create_comment(site.site, status="pending", spam_score=0.8, explanation=explanation,
+                         body="Tutto GRATIS su bit.ly/x, gratisssimo")  # fmt: skip
+    old = create_comment(site.site, status="pending", spam_score=0.8, body="Buongiorno gratis",
+                         explanation={"spam": [{"feature": "word: gratis", "weight": 1.0},
+                                               {"feature": "chars: 'gior'", "weight": 0.5}],
+                                      "ham": []})  # fmt: skip
+    headers = {"Accept-Language": "it"}
+
+    page = client.get(f"/moderate/comments/{new.id}", headers=headers).get_data(as_text=True)
+    queue_page = client.get("/moderate/", headers=headers).get_data(as_text=True)
+    old_page = client.get(f"/moderate/comments/{old.id}", headers=headers).get_data(as_text=True)
+
+    assert '<td>gratis</td><td>parola</td><td class="number">1.70</td>' in page
+    assert "<td>bit.ly</td><td>dominio del link</td>" in page
+    assert "<td>link nel testo</td><td>segnale</td>" in page
+    assert '<td>lunghezza</td><td>segnale</td><td class="number">-0.30</td>' in page
+    assert "Tutto <mark>GRATIS</mark> su <mark>bit.ly</mark>/x, gratisssimo" in page
+    assert '<li class="feature-signal">link nel testo</li>' in queue_page
+    assert '<li class="feature-domain">bit.ly</li>' in queue_page
+    assert "<td>gratis</td><td>parola</td>" in old_page
+    assert "gior" not in old_page.replace("Buongiorno", "")  # an n-gram is no evidence
 
 
 @pytest.mark.parametrize(

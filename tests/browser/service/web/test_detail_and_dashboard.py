@@ -23,10 +23,11 @@ ARTICLE = {
 }
 SPAM = {
     "spam": [
-        {"feature": "word: gratis", "weight": 1.9},
-        {"feature": "url domain: bonus-casino.example", "weight": 1.4},
+        {"kind": "word", "text": "gratis", "weight": 1.9},
+        {"kind": "domain", "text": "bonus-casino.example", "weight": 1.4},
+        {"kind": "signal", "name": "links", "weight": 0.6},
     ],
-    "ham": [{"feature": "word: via", "weight": -0.3}],
+    "ham": [{"feature": "word: via", "weight": -0.3}],  # as stored before items were data
 }
 PROMO = {"author_name": "Offerte Top", "author_email": "promo@bonus-casino.example",
          "author_ip": "185.220.101.4"}  # fmt: skip
@@ -74,9 +75,15 @@ def test_the_detail_page_shows_the_whole_story_and_decides_all_of_an_authors_com
     expect(page.locator("table.history tbody tr")).to_have_count(1)
     expect(page.locator(".thread-parent")).to_contain_text("Giulia Rossi")
     expect(page.locator("ol.replies li")).to_contain_text("Marco")
-    expect(page.locator(".features-table").first).to_contain_text(
-        "url domain: bonus-casino.example"
+    spam_rows = page.locator(".features-table").first.locator("tbody tr")
+    expect(spam_rows).to_have_text(
+        [
+            "gratisparola1.90",
+            "bonus-casino.exampledominio del link1.40",
+            "link nel testosegnale0.60",
+        ]
     )
+    expect(page.locator(".features-table").nth(1)).to_contain_text("viaparola-0.30")
     expect(
         page.get_by_role("heading", name="Per e-mail promo@bonus-casino.example")
     ).to_be_visible()

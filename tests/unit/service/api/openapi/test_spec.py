@@ -85,6 +85,18 @@ def test_a_comment_is_one_of_the_two_views_of_it(description: dict[str, Any]) ->
     assert "author_email" not in comment["properties"]
 
 
+def test_the_explanation_is_described_as_words_domains_and_signals(
+    description: dict[str, Any],
+) -> None:
+    schemas = description["components"]["schemas"]
+    for name in ["ModeratorComment", "ModerationEvent"]:
+        explanation = schemas[name]["properties"]["explanation"]
+        item = explanation["properties"]["spam"]["items"]
+        assert item["properties"]["kind"]["enum"] == ["word", "domain", "signal"]
+        assert {"text", "name", "weight", "feature"} <= set(item["properties"])
+        assert explanation["example"]["spam"][0]["kind"] == "word"
+
+
 def test_every_field_of_an_answer_is_required_and_request_fields_keep_their_own(
     description: dict[str, Any],
 ) -> None:

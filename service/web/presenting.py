@@ -5,10 +5,10 @@ from typing import Any
 
 from babel import dates
 from flask import Flask, g, url_for
-from flask_babel import get_locale, get_timezone, gettext, lazy_gettext
+from flask_babel import get_locale, get_timezone, gettext, lazy_gettext, pgettext
 from flask_wtf.csrf import generate_csrf
 
-from service.web.highlight import explanation_items, highlight
+from service.web.highlight import highlight
 from service.web.i18n import LANGUAGES
 
 # The reasons a moderator picks from when rejecting, in the order of their keys (1-5).
@@ -76,8 +76,7 @@ def register(app: Flask) -> None:
     """Make these available to every template."""
     app.jinja_env.globals.update(
         reason_label=reason_label, percent=percent, safe_href=safe_href, when=when,
-        highlight=highlight, explanation_items=explanation_items,
-        REJECT_REASONS=REJECT_REASONS, STATUS_LABELS=STATUS_LABELS,
+        highlight=highlight, REJECT_REASONS=REJECT_REASONS, STATUS_LABELS=STATUS_LABELS,
         ORDER_LABELS=ORDER_LABELS, LANGUAGES=LANGUAGES,
         current_language=lambda: str(get_locale()),
     )  # fmt: skip
@@ -98,9 +97,13 @@ class ItemLabels:
     select_by: str  # these three keep their %(...)s placeholders: `|format(...)` per item
     in_reply_to: str
     classifier: str
-    statuses: dict[str, str]
+    statuses: dict[str, str]  # one comment's status ("Approved"), not a tab's ("Approvati")
+    decided_by: dict[str, str]  # by actor kind; the moderator's keeps %(name)s
+    held_by: dict[str, str]  # the same, for a comment held for review
     reasons: dict[str, str]
     reject_reasons: list[tuple[str, str]]
+    expand: str  # keeps %(name)s
+    expand_short: str
 
 
 def item_labels() -> ItemLabels:
@@ -113,9 +116,39 @@ def item_labels() -> ItemLabels:
         select_by=gettext("Select the comment by %(name)s"),
         in_reply_to=gettext("In reply to %(name)s:"),
         classifier=gettext("classifier %(version)s"),
-        statuses={code: str(label) for code, label in STATUS_LABELS.items()},
+        statuses=one_comment_statuses(), decided_by=decided_by(), held_by=held_by(),
         reasons=reasons, reject_reasons=[(code, reasons[code]) for code in REJECT_REASONS],
+        expand=gettext("Expand the comment by %(name)s"), expand_short=gettext("Expand"),
     )  # fmt: skip
+
+
+def one_comment_statuses() -> dict[str, str]:
+    """One comment's status in words: Italian agrees it with "il commento" ("Approvato"),
+    where the queue's tabs name groups ("Approvati")."""
+    return {
+        "queued": pgettext("one comment", "Queued"),
+        "pending": pgettext("one comment", "Pending review"),
+        "approved": pgettext("one comment", "Approved"),
+        "rejected": pgettext("one comment", "Rejected"),
+    }
+
+
+def decided_by() -> dict[str, str]:
+    """Who approved or rejected a comment, by the kind of actor (models.ActorKind)."""
+    return {
+        "moderator": gettext("by %(name)s"),
+        "classifier": gettext("by the classifier"),
+        "rule": gettext("by a rule"),
+    }
+
+
+def held_by() -> dict[str, str]:
+    """Who held a comment for a moderator, by the kind of actor (models.ActorKind)."""
+    return {
+        "moderator": gettext("held by %(name)s"),
+        "classifier": gettext("held by the classifier"),
+        "rule": gettext("held by a rule"),
+    }
 
 
 def page_values() -> dict[str, Any]:

@@ -38,10 +38,15 @@
     const bulkForm = document.getElementById("bulk");
     const selectAll = queue.querySelector('[data-role="select-all"]');
     const selectedCount = queue.querySelector('[data-role="selected-count"]');
+    const countsBox = queue.querySelector('[data-role="counts"]');
+    const densityButton = queue.querySelector('[data-role="density"]');
     let current = null; // the focused item
     let lastDecision = null; // {item, next, id, version, url, expires}
     let toastTimer = null;
     let pendingReject = null; // the item whose reason is being picked
+    // The version each comment decided here reached: a poll answered from before the decision
+    // must not bring it back (a later version, an undo or a reopening elsewhere, may).
+    const decidedVersions = new Map();
 
     const items = () => Array.from(itemsBox.querySelectorAll("article.item"));
 
@@ -108,7 +113,9 @@
       delete item.dataset.busy;
       if (result.ok) {
         alertUser("");
+        decidedVersions.set(item.id, result.data.version);
         const next = removeDecided(item);
+        refresh();
         lastDecision = {
           item: item, next: next, id: result.data.id, version: result.data.version,
           url: item.dataset.undoUrl, seconds: result.data.undo_seconds,
@@ -163,8 +170,10 @@
       else itemsBox.appendChild(fresh);
       const empty = itemsBox.querySelector('[data-role="empty"]');
       if (empty) empty.remove();
+      decidedVersions.delete(fresh.id);
       focusItem(fresh);
       say(result.data.message, false);
+      refresh();
     }
 
     function toggleSelect(item) {
@@ -212,6 +221,7 @@
           previous = existing;
           continue;
         }
+        if (Number(item.dataset.version) <= (decidedVersions.get(item.id) || 0)) continue;
         if (previous) previous.after(item);
         else itemsBox.prepend(item);
         previous = item;
@@ -222,8 +232,47 @@
         const placeholder = fresh.querySelector('[data-role="empty"]');
         if (placeholder) itemsBox.appendChild(placeholder);
       }
-      queue.querySelector('[data-role="counts"]').replaceChildren(fromHtml(data.counts));
+      countsBox.replaceChildren(fromHtml(data.counts));
+      showCounts();
       if (!current || !current.isConnected) focusItem(items()[0] || null);
+    }
+
+    // The counts' list is the one source of the numbers: the bulk bar's "all N matching" and
+    // the window title's pending count are copied from it whenever it changes.
+    function countOf(status) {
+      const count = countsBox.querySelector('.count[data-status="' + status + '"]');
+      return count ? count.textContent.trim() : "0";
+    }
+
+    function showCounts() {
+      const matching = queue.querySelector('[data-role="matching-count"]');
+      if (matching) matching.textContent = countOf(queue.dataset.status);
+      const pendingCount = countOf("pending");
+      const title = document.title.replace(/^\(\d+\+?\) /, "");
+      document.title = pendingCount === "0" ? title : "(" + pendingCount + ") " + title;
+    }
+
+    // Compact (a row of two lines per comment) or comfortable (everything shown): the choice
+    // is kept in a cookie, so that the server renders the next page the same way.
+    function setDensity(compact) {
+      itemsBox.classList.toggle("compact", compact);
+      densityButton.setAttribute("aria-pressed", String(compact));
+      const value = compact ? "compact" : "comfortable";
+      document.cookie = queue.dataset.densityCookie + "=" + value + "; path=" +
+        queue.dataset.densityPath + "; max-age=31536000; SameSite=Lax";
+    }
+
+    function toggleDensity() {
+      setDensity(!itemsBox.classList.contains("compact"));
+      if (current) current.scrollIntoView({ block: "nearest" });
+    }
+
+    function toggleExpanded(item) {
+      const button = item && item.querySelector("button.expand");
+      if (!button) return;
+      const expanded = !item.classList.contains("expanded");
+      item.classList.toggle("expanded", expanded);
+      button.setAttribute("aria-expanded", String(expanded));
     }
 
     // Decisions by mouse or touch go through the same path as the keys.
@@ -243,6 +292,12 @@
         current = item;
       }
     });
+    itemsBox.addEventListener("click", (event) => {
+      const button = event.target.closest("button.expand");
+      if (button) toggleExpanded(button.closest("article.item"));
+    });
+    densityButton.addEventListener("click", toggleDensity);
+    densityButton.hidden = false;
     itemsBox.addEventListener("change", (event) => {
       if (event.target.matches("input.select")) updateSelected();
     });
@@ -304,6 +359,8 @@
         a: () => approve(current),
         r: () => openReject(current),
         x: () => toggleSelect(current),
+        e: () => toggleExpanded(current),
+        v: () => toggleDensity(),
         u: () => undo(),
         "/": () => document.getElementById("q").focus(),
         "?": () => help.showModal(),
@@ -311,13 +368,14 @@
       const action = actions[event.key];
       if (action) {
         event.preventDefault();
-        if (!current && "arx".includes(event.key)) focusItem(items()[0]);
+        if (!current && "arxe".includes(event.key)) focusItem(items()[0]);
         action();
       }
     });
 
     selectedCount.dataset.template = selectedCount.dataset.template || queue.dataset.selectedTemplate || "N";
     focusItem(items()[0] || null);
+    showCounts();
     const seconds = Number(queue.dataset.pollSeconds) || 5;
     setInterval(refresh, seconds * 1000);
     document.addEventListener("visibilitychange", () => {

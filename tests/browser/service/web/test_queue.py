@@ -150,6 +150,7 @@ def test_filters_and_search(context: BrowserContext, base_url: str) -> None:
     page = open_queue(context, base_url, site)
     expect(items(page)).to_have_count(3)
     expect(page.locator('.counts [data-status="pending"]')).to_have_text("3")
+    page.get_by_text("Altri filtri").click()  # the panel is folded until a filter is set
     page.locator("#min").fill("0.5")
     page.get_by_role("button", name="Applica i filtri").click()
     expect(items(page)).to_have_count(1)
@@ -160,6 +161,7 @@ def test_filters_and_search(context: BrowserContext, base_url: str) -> None:
     expect(items(page)).to_have_count(1)
     expect(page.locator(f"#comment-{by_ip.id}")).to_be_visible()
     page.get_by_role("link", name="Azzera").click()
+    page.get_by_text("Altri filtri").click()
     page.locator("#status").select_option("approved")
     page.locator("#order").select_option("score")
     page.get_by_role("button", name="Applica i filtri").click()

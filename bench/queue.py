@@ -78,10 +78,12 @@ CHUNK = 100_000
 SITES = (("big", 0.50), ("large", 0.25), ("middle", 0.15), ("small", 0.07), ("tiny", 0.03))
 ONE_SITE = ("big",)
 SEVERAL_SITES = ("big", "middle", "tiny")
-EXPLANATION = {
-    "spam": [{"feature": "has link", "weight": 1.2}, {"feature": "euro", "weight": 0.7}],
-    "ham": [{"feature": "grazie", "weight": -0.8}, {"feature": "articolo", "weight": -0.5}],
-}
+EXPLANATION = {  # the shape classifier/explain.py writes
+    "spam": [{"kind": "signal", "name": "links", "weight": 1.2},
+             {"kind": "word", "text": "euro", "weight": 0.7}],
+    "ham": [{"kind": "word", "text": "grazie", "weight": -0.8},
+            {"kind": "word", "text": "articolo", "weight": -0.5}],
+}  # fmt: skip
 COMMENTS_PER_ARTICLE = 200  # on average; the squared draw skews it
 ORDERS = ("oldest", "newest", "score")
 STATUSES = ("queued", "pending", "approved", "rejected")

@@ -19,6 +19,7 @@ that pushed the score towards their side by at least MIN_WEIGHT are kept, and st
 
 import logging
 import re
+from collections import Counter
 from itertools import repeat
 
 import numpy as np
@@ -152,34 +153,49 @@ class Explainer:
         units = np.concatenate([self._first[columns], second[pair]])
         values = np.concatenate([values * self._share[columns], values[pair] * 0.5])
         strangers: dict[int, Unit] = {}  # entries whose unit the table lacks, numbered below
-        self._move_link_words(trace.texts, rows, units, strangers)
+        moved = self._move_link_words(trace.texts, rows, units, values, strangers)
         word_rows, word_units, word_values = self._words(trace, strangers, offset=len(units))
-        local = _number(strangers, units := np.concatenate([units, word_units]), len(self._units))
+        offset = len(units) + len(word_units)
+        strangers.update((offset + at, unit) for at, unit in moved.strangers.items())
+        units = np.concatenate([units, word_units, moved.units])
+        local = _number(strangers, units, len(self._units))
         return self._rank(
             n_rows,
-            np.concatenate([rows, word_rows]),
+            np.concatenate([rows, word_rows, moved.rows]),
             units,
-            np.concatenate([values, word_values]),
+            np.concatenate([values, word_values, moved.values]),
             local,
         )
 
     def _move_link_words(
-        self, texts: list[str], rows: np.ndarray, units: np.ndarray, strangers: dict[int, Unit]
-    ) -> None:
+        self,
+        texts: list[str],
+        rows: np.ndarray,
+        units: np.ndarray,
+        values: np.ndarray,
+        strangers: dict[int, Unit],
+    ) -> "_Entries":
         """Give the words written inside a link ("bonuscasino" of bonuscasino.com/promo) to the
-        link's domain: only rows with a link are read again, in Python."""
+        link's domain, in `units`. A word also written outside the link moves only the link's
+        share of its occurrences, as extra entries. Only rows with a link are read again."""
         linked = np.unique(rows[self._is_link[units]])
-        if not len(linked):
-            return
         entries = np.flatnonzero(np.isin(rows, linked) & self._is_word[units])
-        domains = {row: link_words(texts[row]) for row in linked.tolist()}
+        extra = _Entries()
+        found = {row: _link_words(texts[row]) for row in np.unique(rows[entries]).tolist()}
         for at, row, unit in zip(entries.tolist(), rows[entries].tolist(),
                                  units[entries].tolist(), strict=True):  # fmt: skip
-            domain = domains[row].get(self._units[unit][1])
-            if domain is not None:
-                units[at] = self._table.ids.get(("domain", domain), -1)
-                if units[at] < 0:
-                    strangers[at] = ("domain", domain)
+            domain, share = found[row].get(self._units[unit][1], ("", 0.0))
+            if not domain:
+                continue
+            number = self._table.ids.get(("domain", domain), -1)
+            if share < 1.0:
+                extra.add(row, number, values[at] * share, ("domain", domain))
+                values[at] *= 1.0 - share
+                continue
+            units[at] = number
+            if number < 0:
+                strangers[at] = ("domain", domain)
+        return extra
 
     def _words(
         self, trace: CharTrace, strangers: dict[int, Unit], offset: int
@@ -246,6 +262,49 @@ class Explainer:
             ends = np.cumsum(np.bincount(row[top], minlength=n_rows)).tolist()
             sides.append([items[a:b] for a, b in zip([0, *ends], ends, strict=False)])
         return [{"spam": spam, "ham": ham} for spam, ham in zip(*sides, strict=True)]
+
+
+class _Entries:
+    """(row, unit, value) entries built one by one; `strangers` as in `Explainer.explain`."""
+
+    def __init__(self) -> None:
+        self._rows: list[int] = []
+        self._units: list[int] = []
+        self._values: list[float] = []
+        self.strangers: dict[int, Unit] = {}
+
+    def add(self, row: int, unit: int, value: float, stranger: Unit) -> None:
+        """One more entry; `stranger` is its unit when `unit` is -1 (not in the table)."""
+        if unit < 0:
+            self.strangers[len(self._units)] = stranger
+        self._rows.append(row)
+        self._units.append(unit)
+        self._values.append(value)
+
+    @property
+    def rows(self) -> np.ndarray:
+        return np.array(self._rows, dtype=np.int64)
+
+    @property
+    def units(self) -> np.ndarray:
+        return np.array(self._units, dtype=np.int64)
+
+    @property
+    def values(self) -> np.ndarray:
+        return np.array(self._values, dtype=np.float64)
+
+
+def _link_words(text: str) -> dict[str, tuple[str, float]]:
+    """Each word written in a link: its link's domain, and the share of the word's occurrences
+    that are inside links (1.0 unless the text also has it outside)."""
+    inside = link_words(text)
+    if not inside:
+        return {}
+    counts = Counter(word for word, _ in inside)
+    everywhere = Counter(written_words(text))
+    return {
+        word: (domain, min(1.0, counts[word] / max(everywhere[word], 1))) for word, domain in inside
+    }
 
 
 def _number(strangers: dict[int, Unit], units: np.ndarray, first: int) -> list[Unit]:

@@ -246,9 +246,9 @@ def link_tokens(text: str) -> list[str]:
     return tokens
 
 
-def link_words(text: str) -> dict[str, str]:
-    """Map each word written inside a link ("bonuscasino", "promo") to the link's domain."""
-    words: dict[str, str] = {}
+def link_words(text: str) -> list[tuple[str, str]]:
+    """Each word written inside a link ("bonuscasino", "promo"), with the link's domain."""
+    words: list[tuple[str, str]] = []
     text = _deobfuscate_dots(text)
     if "." not in text:
         return words
@@ -257,8 +257,8 @@ def link_words(text: str) -> dict[str, str]:
         if _is_link(scheme, domain, tld, path):
             domain = _WWW.sub("", domain)
             # Words are read from `char_view`, which shortens repeats ("www" to "ww").
-            found = _WORD.findall(collapse_repeats(match.group(0)))
-            words.update((word.strip("@$_"), domain) for word in found)
+            found = (word.strip("@$_") for word in _WORD.findall(collapse_repeats(match.group(0))))
+            words += [(word, domain) for word in found if word]
     return words
 
 

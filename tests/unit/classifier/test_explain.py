@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from classifier import SklearnClassifier
-from classifier.explain import MIN_WEIGHT, TOP_ITEMS
+from classifier.explain import MIN_WEIGHT, TOP_ITEMS, _link_words
 from classifier.features import feature_baseline
 from classifier.linear import LinearEnsemble
 from classifier.normalise import normalise_text
@@ -167,3 +167,12 @@ def test_empty_and_odd_texts_get_empty_or_signal_explanations(trained: SklearnCl
     for verdict in trained.predict_many(["", "😀", "!!!", "12345", "\u200b"]):
         assert all(item["kind"] == "signal" for item in items(verdict.explanation))
     assert np.isfinite(trained.predict("").score)
+
+
+def test_a_word_also_written_outside_the_link_gives_the_link_only_its_share() -> None:
+    domain = "bonus-casino.com"
+    assert _link_words("Casino! www.bonus-casino.com/casino") == {
+        "ww": (domain, 1.0), "bonus": (domain, 1.0), "casino": (domain, 2 / 3),
+        "com": (domain, 1.0),
+    }  # fmt: skip
+    assert _link_words("niente link") == {}

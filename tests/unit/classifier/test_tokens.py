@@ -165,14 +165,14 @@ def test_text_stats_count_repeated_letters_but_not_www_or_dots() -> None:
     assert text_stats("see www.example.com... WWW dot example")[repeats] == 0
 
 
-def test_link_words_maps_each_word_written_in_a_link_to_its_domain() -> None:
+def test_link_words_pairs_each_word_written_in_a_link_with_its_domain() -> None:
     text = "Vai su WWW.Bonus-Casino.com/promo?ref=1 o soldi dot biz, non su song.it"
-    assert link_words(text) == {
-        "ww": "bonus-casino.com", "bonus": "bonus-casino.com", "casino": "bonus-casino.com",
-        "com": "bonus-casino.com", "promo": "bonus-casino.com", "ref": "bonus-casino.com",
-        "1": "bonus-casino.com", "soldi": "soldi.biz", "biz": "soldi.biz",
-    }  # fmt: skip
-    assert link_words("nessun link qui") == {}
+    bonus = "bonus-casino.com"
+    assert link_words(text) == [
+        ("ww", bonus), ("bonus", bonus), ("casino", bonus), ("com", bonus), ("promo", bonus),
+        ("ref", bonus), ("1", bonus), ("soldi", "soldi.biz"), ("biz", "soldi.biz"),
+    ]  # fmt: skip
+    assert link_words("nessun link qui") == []
 
 
 def test_written_words_are_the_words_word_tokens_starts_from() -> None:

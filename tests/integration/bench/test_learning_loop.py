@@ -8,8 +8,12 @@ import pytest
 from bench import learning_loop
 from classifier import LabelledData
 
-HAM_WORDS = ["lovely", "song", "great", "voice", "singer", "chorus", "melody", "memories", "summer", "dance"]
-SPAM_WORDS = ["cheap", "pills", "casino", "bonus", "crypto", "wallet", "promo", "winner", "prize", "deal"]
+HAM_WORDS = [
+    "lovely", "song", "great", "voice", "singer", "chorus", "melody", "memories", "summer", "dance",
+]  # fmt: skip
+SPAM_WORDS = [
+    "cheap", "pills", "casino", "bonus", "crypto", "wallet", "promo", "winner", "prize", "deal",
+]  # fmt: skip
 
 
 def make_texts(words: list[str], count: int, rng: random.Random, extra: str = "") -> list[str]:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,6 +78,15 @@ def moderato(
     `moderato akismet` run them) and a worker, on the test PostgreSQL (migrated by app_factory)
     and the worker Redis database, scoring with the keyword classifier: one spam
     word scores 0.5 (uncertain), several score above the 0.9 default (spam), none 0 (ham)."""
+    with running_moderato(app_factory, tmp_path_factory) as started:
+        yield started
+
+
+@contextmanager
+def running_moderato(
+    app_factory: dict[str, Flask], tmp_path_factory: pytest.TempPathFactory, **settings: Any
+) -> Iterator[Moderato]:
+    """Start the `moderato` fixture's processes, with MODERATO_* `settings` added."""
     with app_factory["postgresql"].app_context():
         backends.clean_database()
     redis.Redis.from_url(backends.redis_url(backends.REDIS_WORKER_DB)).flushdb()
@@ -85,8 +95,9 @@ def moderato(
     # KEY_CACHE_SECONDS=0: a site's policy change (the discard opt-in) applies to the next
     # check, instead of within the 10 s the Akismet process may cache a resolved key.
     env = worker_env(
-        backends.pg_url(), broker, data_dir, CLASSIFIER_BACKEND="keyword", KEY_CACHE_SECONDS=0
-    )
+        backends.pg_url(), broker, data_dir, CLASSIFIER_BACKEND="keyword", KEY_CACHE_SECONDS=0,
+        **settings,
+    )  # fmt: skip
     web_port, akismet_port = free_port(), free_port()
     processes = [
         ManagedProcess(web_command("127.0.0.1", web_port, 1), env, data_dir / "web.log").start(),

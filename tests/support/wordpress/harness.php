@@ -12,8 +12,14 @@
  *   recheck                                     run Akismet's scheduled re-check of held comments now
  *   option NAME                                 get_option(NAME)
  *   set-option NAME VALUE                       update_option(NAME, VALUE)
+ *   set-option-json NAME JSON                   update_option(NAME, the decoded JSON), e.g. an array
  *   akismet-post PATH QUERY                     Akismet::http_post(QUERY, PATH): the plugin's own call
  *   remote-get URL                              wp_remote_get(URL): its body, or its error code
+ *   permalinks STRUCTURE                        set the permalink structure (the REST API's /wp-json/)
+ *   set-status ID STATUS USER                   as USER (a login), do what wp-admin's buttons do: approve, hold, spam, unspam, trash, untrash
+ *   set-meta ID KEY VALUE                       update_comment_meta(ID, KEY, VALUE)
+ *   run-hook HOOK                               do_action(HOOK), e.g. a WP-Cron event's hook, now
+ *   scheduled HOOK                              wp_next_scheduled(HOOK)
  */
 
 function harness_fail( $message ) {
@@ -33,6 +39,9 @@ function harness_comment( $comment ) {
 			'akismet_error'       => $meta( 'akismet_error' ),
 			'akismet_user_result' => $meta( 'akismet_user_result' ),
 			'akismet_history'     => get_comment_meta( $comment->comment_ID, 'akismet_history' ),
+			'moderato_guid'       => $meta( 'moderato_guid' ),
+			'moderato_version'    => $meta( 'moderato_version' ),
+			'moderato_report'     => get_comment_meta( $comment->comment_ID, 'moderato_report' ),
 		),
 	);
 }
@@ -64,10 +73,11 @@ switch ( $command ) {
 		break;
 
 	case 'comments':
-		// 'all' leaves spam out: ask for both.
+		// 'all' leaves spam and trash out: ask for them too.
 		$found = array_merge(
 			get_comments( array( 'search' => $argv[2], 'status' => 'all' ) ),
-			get_comments( array( 'search' => $argv[2], 'status' => 'spam' ) )
+			get_comments( array( 'search' => $argv[2], 'status' => 'spam' ) ),
+			get_comments( array( 'search' => $argv[2], 'status' => 'trash' ) )
 		);
 		// The search also looks at authors and addresses: keep the content matches only.
 		$found = array_filter( $found, function ( $c ) use ( $argv ) {
@@ -93,6 +103,11 @@ switch ( $command ) {
 		echo wp_json_encode( get_option( $argv[2] ) );
 		break;
 
+	case 'set-option-json':
+		update_option( $argv[2], json_decode( $argv[3], true ) );
+		echo wp_json_encode( get_option( $argv[2] ) );
+		break;
+
 	case 'akismet-post':
 		list( $headers, $body ) = Akismet::http_post( $argv[3], $argv[2] );
 		$headers = is_object( $headers ) ? $headers->getAll() : $headers;
@@ -104,6 +119,48 @@ switch ( $command ) {
 		echo wp_json_encode( is_wp_error( $response )
 			? array( 'error' => $response->get_error_code() )
 			: array( 'body' => wp_remote_retrieve_body( $response ) ) );
+		break;
+
+	case 'permalinks':
+		global $wp_rewrite;
+		$wp_rewrite->set_permalink_structure( $argv[2] );
+		flush_rewrite_rules( false );
+		echo wp_json_encode( get_option( 'permalink_structure' ) );
+		break;
+
+	case 'set-status':
+		list( , , $id, $status, $login ) = $argv;
+		$user = get_user_by( 'login', $login );
+		if ( ! $user ) {
+			harness_fail( "no user $login" );
+		}
+		wp_set_current_user( $user->ID );
+		$actions = array(
+			'approve' => function ( $id ) { return wp_set_comment_status( $id, 'approve' ); },
+			'hold'    => function ( $id ) { return wp_set_comment_status( $id, 'hold' ); },
+			'spam'    => 'wp_spam_comment',
+			'unspam'  => 'wp_unspam_comment',
+			'trash'   => 'wp_trash_comment',
+			'untrash' => 'wp_untrash_comment',
+		);
+		if ( ! isset( $actions[ $status ] ) || ! call_user_func( $actions[ $status ], (int) $id ) ) {
+			harness_fail( "could not $status comment $id" );
+		}
+		echo wp_json_encode( wp_get_comment_status( (int) $id ) );
+		break; // WordPress's shutdown hook runs next, as at the end of a wp-admin request.
+
+	case 'set-meta':
+		update_comment_meta( (int) $argv[2], $argv[3], $argv[4] );
+		echo wp_json_encode( get_comment_meta( (int) $argv[2], $argv[3], true ) );
+		break;
+
+	case 'run-hook':
+		do_action( $argv[2] );
+		echo wp_json_encode( true );
+		break;
+
+	case 'scheduled':
+		echo wp_json_encode( wp_next_scheduled( $argv[2] ) );
 		break;
 
 	default:

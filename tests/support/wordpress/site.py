@@ -34,7 +34,11 @@ PACKAGED_CONTENT = WORDPRESS_DIR / "wp-content"
 CONFIG_DIR = Path("/etc/wordpress")
 HERE = Path(__file__).resolve().parent
 MU_PLUGIN = REPO_ROOT / "service" / "akismet" / "wordpress" / "moderato-akismet.php"
+MODERATO_PLUGIN_DIR = REPO_ROOT / "service" / "akismet" / "wordpress" / "moderato"
+MODERATO_PLUGIN = "moderato/moderato.php"
 AKISMET_PLUGIN = "akismet/akismet.php"
+# Pretty permalinks: the REST API's /wp-json/ addresses (plain permalinks only have ?rest_route=).
+PERMALINKS = "/%year%/%monthnum%/%postname%/"
 AKISMET_SETTINGS = "options-general.php?page=akismet-key-config"
 MARIADB_PORT = 3306
 LOCALE = "it_IT"
@@ -113,6 +117,9 @@ def make_content_dir(content_dir: Path) -> None:
     mu_plugins.mkdir()
     (mu_plugins / MU_PLUGIN.name).symlink_to(MU_PLUGIN)
     (mu_plugins / "no-comment-flood.php").symlink_to(HERE / "no-comment-flood.php")
+    (mu_plugins / "rest-anonymous-comments.php").symlink_to(HERE / "rest-anonymous-comments.php")
+    # Moderato's full plugin, there to be activated (installed_wordpress's `full_plugin`).
+    (content_dir / "plugins" / "moderato").symlink_to(MODERATO_PLUGIN_DIR)
 
 
 class NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -297,16 +304,27 @@ def remove_stale_installations() -> None:
 
 
 @contextmanager
-def installed_wordpress(moderato_url: str | None, work_dir: Path) -> Iterator[WordPress]:
+def installed_wordpress(
+    moderato_url: str | None,
+    work_dir: Path,
+    *,
+    port: int | None = None,
+    constants: dict[str, str] | None = None,
+    full_plugin: bool = False,
+) -> Iterator[WordPress]:
     """A fresh WordPress with the Akismet plugin active and Moderato's must-use plugin, served
-    by `php -S` on a free port; database, configuration and files are removed afterwards.
+    by `php -S` on a free port (or `port`); database, configuration and files are removed
+    afterwards.
 
-    `moderato_url` becomes the MODERATO_AKISMET_URL constant; None leaves it undefined."""
+    `moderato_url` becomes the MODERATO_AKISMET_URL constant; None leaves it undefined.
+    `constants` are added to the configuration (e.g. what `moderato wordpress connect`
+    printed); `full_plugin` activates Moderato's plugin too, with pretty permalinks for its
+    REST route."""
     require_wordpress()
     remove_stale_installations()
     name = f"{NAME_PREFIX}{secrets.token_hex(6)}"
     database = name.replace("-", "_")
-    port = free_port()
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     content_dir = work_dir / "wp-content"
     make_content_dir(content_dir)
@@ -316,7 +334,7 @@ def installed_wordpress(moderato_url: str | None, work_dir: Path) -> Iterator[Wo
         for purpose in ("AUTH", "SECURE_AUTH", "LOGGED_IN", "NONCE")
         for kind in ("KEY", "SALT")
     }
-    constants = {
+    settings = {
         "DB_NAME": database,
         "DB_USER": "root",
         "DB_PASSWORD": "",
@@ -329,11 +347,12 @@ def installed_wordpress(moderato_url: str | None, work_dir: Path) -> Iterator[Wo
         **salts,
     }
     if moderato_url is not None:
-        constants["MODERATO_AKISMET_URL"] = moderato_url
+        settings["MODERATO_AKISMET_URL"] = moderato_url
+    settings.update(constants or {})
     mariadb(f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4")
     server: ManagedProcess | None = None
     try:
-        config_file.write_text(config_php(constants, content_dir))
+        config_file.write_text(config_php(settings, content_dir))
         env = os.environ | {"WORDPRESS_CONFIG": name, "PHP_CLI_SERVER_WORKERS": "2"}
         router = str(HERE / "router.php")
         command = ["php", "-S", f"127.0.0.1:{port}", "-t", str(WORDPRESS_DIR), router]
@@ -342,6 +361,9 @@ def installed_wordpress(moderato_url: str | None, work_dir: Path) -> Iterator[Wo
         email = "redazione@example.it"
         site.php("install", "Il Quotidiano", site.admin, site.password, email, LOCALE)
         site.php("activate", AKISMET_PLUGIN)
+        if full_plugin:
+            site.php("activate", MODERATO_PLUGIN)
+            site.php("permalinks", PERMALINKS)
         wait_for(lambda: port_open(port), 30)
         yield site
     finally:

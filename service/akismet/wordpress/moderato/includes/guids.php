@@ -14,6 +14,7 @@ if ( ! defined( 'ABSPATH' ) ) {
 }
 
 $GLOBALS['moderato_pending_guid'] = null;
+$GLOBALS['moderato_last_check_held'] = false;
 
 /**
  * `akismet_comment_check_response` action: remember the guid of the comment being checked.
@@ -21,7 +22,8 @@ $GLOBALS['moderato_pending_guid'] = null;
  * @param array $response Akismet's (headers, body) of the comment-check call.
  */
 function moderato_remember_guid( $response ) {
-	$GLOBALS['moderato_pending_guid'] = null;
+	$GLOBALS['moderato_pending_guid']    = null;
+	$GLOBALS['moderato_last_check_held'] = false;
 	if ( ! is_array( $response ) || ! isset( $response[0] ) ) {
 		return;
 	}
@@ -34,6 +36,8 @@ function moderato_remember_guid( $response ) {
 	if ( ( is_array( $headers ) || $headers instanceof ArrayAccess ) && isset( $headers['x-akismet-guid'] ) ) {
 		$guid = $headers['x-akismet-guid'];
 	}
+	// Held for a moderator: Moderato answers neither true nor false, with X-akismet-error.
+	$GLOBALS['moderato_last_check_held'] = ( is_array( $headers ) || $headers instanceof ArrayAccess ) && isset( $headers['x-akismet-error'] );
 	if ( is_string( $guid ) && preg_match( '/^[A-Za-z0-9-]{1,64}$/', $guid ) ) {
 		$GLOBALS['moderato_pending_guid'] = $guid;
 	}
@@ -55,6 +59,25 @@ function moderato_store_guid( $comment_id, $comment ) {
 	update_comment_meta( $comment_id, 'moderato_guid', $guid );
 }
 add_action( 'wp_insert_comment', 'moderato_store_guid', 5, 2 );
+
+/**
+ * `rest_pre_insert_comment` filter, after Akismet's: hold a comment Moderato held.
+ *
+ * A comment posted through the REST API (`POST /wp-json/wp/v2/comments`) gets its status from
+ * wp_allow_comment before Akismet checks it, and Akismet 5 changes it afterwards for spam
+ * only: a comment Moderato holds for a moderator would be published. It waits instead, as one
+ * from the comment form does.
+ *
+ * @param array|WP_Error $prepared The comment about to be inserted.
+ * @return array|WP_Error
+ */
+function moderato_hold_rest_comment( $prepared ) {
+	if ( is_array( $prepared ) && $GLOBALS['moderato_last_check_held'] && isset( $prepared['comment_approved'] ) && 1 === (int) $prepared['comment_approved'] && ! current_user_can( 'moderate_comments' ) ) {
+		$prepared['comment_approved'] = 0;
+	}
+	return $prepared;
+}
+add_filter( 'rest_pre_insert_comment', 'moderato_hold_rest_comment', 20 );
 
 /**
  * The id of the comment Moderato knows by `$guid`, or 0. Any status (get_comments leaves

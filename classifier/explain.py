@@ -19,7 +19,7 @@ that pushed the score towards their side by at least MIN_WEIGHT are kept, and st
 
 import logging
 import re
-from collections import Counter
+from dataclasses import dataclass
 from itertools import repeat
 
 import numpy as np
@@ -153,17 +153,15 @@ class Explainer:
         units = np.concatenate([self._first[columns], second[pair]])
         values = np.concatenate([values * self._share[columns], values[pair] * 0.5])
         strangers: dict[int, Unit] = {}  # entries whose unit the table lacks, numbered below
-        moved = self._move_link_words(trace.texts, rows, units, values, strangers)
-        word_rows, word_units, word_values = self._words(trace, strangers, offset=len(units))
-        offset = len(units) + len(word_units)
-        strangers.update((offset + at, unit) for at, unit in moved.strangers.items())
-        units = np.concatenate([units, word_units, moved.units])
+        words = self._words(trace, strangers, offset=len(units))
+        self._move_link_words(trace.texts, rows, units, strangers, words)
+        units = np.concatenate([units, words.units])
         local = _number(strangers, units, len(self._units))
         return self._rank(
             n_rows,
-            np.concatenate([rows, word_rows, moved.rows]),
+            np.concatenate([rows, words.rows]),
             units,
-            np.concatenate([values, word_values, moved.values]),
+            np.concatenate([values, words.values]),
             local,
         )
 
@@ -172,34 +170,28 @@ class Explainer:
         texts: list[str],
         rows: np.ndarray,
         units: np.ndarray,
-        values: np.ndarray,
         strangers: dict[int, Unit],
-    ) -> "_Entries":
-        """Give the words written inside a link ("bonuscasino" of bonuscasino.com/promo) to the
-        link's domain, in `units`. A word also written outside the link moves only the link's
-        share of its occurrences, as extra entries. Only rows with a link are read again."""
+        words: "_Words",
+    ) -> None:
+        """Give the words written only inside a link ("bonuscasino" of bonuscasino.com/promo)
+        to the link's domain, in `units`; a word the text has outside its links too stays."""
+        width = len(self._units)
         linked = np.unique(rows[self._is_link[units]])
-        entries = np.flatnonzero(np.isin(rows, linked) & self._is_word[units])
-        extra = _Entries()
-        found = {row: _link_words(texts[row]) for row in np.unique(rows[entries]).tolist()}
+        known = words.all_units >= 0
+        outside = words.name_rows[known] * width + words.all_units[known]
+        entries = np.flatnonzero(
+            np.isin(rows, linked) & self._is_word[units] & ~np.isin(rows * width + units, outside)
+        )
+        found = {row: dict(link_words(texts[row])) for row in np.unique(rows[entries]).tolist()}
         for at, row, unit in zip(entries.tolist(), rows[entries].tolist(),
                                  units[entries].tolist(), strict=True):  # fmt: skip
-            domain, share = found[row].get(self._units[unit][1], ("", 0.0))
-            if not domain:
-                continue
-            number = self._table.ids.get(("domain", domain), -1)
-            if share < 1.0:
-                extra.add(row, number, values[at] * share, ("domain", domain))
-                values[at] *= 1.0 - share
-                continue
-            units[at] = number
-            if number < 0:
-                strangers[at] = ("domain", domain)
-        return extra
+            domain = found[row].get(self._units[unit][1])
+            if domain is not None:
+                units[at] = self._table.ids.get(("domain", domain), -1)
+                if units[at] < 0:
+                    strangers[at] = ("domain", domain)
 
-    def _words(
-        self, trace: CharTrace, strangers: dict[int, Unit], offset: int
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _words(self, trace: CharTrace, strangers: dict[int, Unit], offset: int) -> "_Words":
         """Row, unit and summed n-gram contribution of every word of the texts; words the
         table lacks go into `strangers`, by their entry's place (after `offset` others)."""
         found, block = trace.found, trace.block
@@ -225,19 +217,27 @@ class Explainer:
         names = _WORD.findall(joined)
         word_values = np.bincount(word_of[is_word], per_character[is_word], len(names))
         text_starts = np.cumsum([0] + [len(doc) + 1 for doc in found.docs[:-1]])
-        word_rows = np.searchsorted(text_starts, np.flatnonzero(word_start), side="right") - 1
-        units = np.fromiter(map(self._word_ids.get, names, repeat(-1)), np.int64, len(names))
+        name_rows = np.searchsorted(text_starts, np.flatnonzero(word_start), side="right") - 1
+        all_units = np.fromiter(map(self._word_ids.get, names, repeat(-1)), np.int64, len(names))
         counted = np.flatnonzero(word_values != 0)
-        units = units[counted]
-        word_rows = word_rows[counted]
+        units = all_units[counted]
+        word_rows = name_rows[counted]
         for at in np.flatnonzero(units < 0).tolist():
             name = names[counted[at]]
-            if "0" in name:  # the n-grams' text has "0" for every number: "v0agra"
-                name = _as_written(name, trace.texts[word_rows[at]])
-                units[at] = self._word_ids.get(name, -1)
+            if "0" in name:  # the n-grams' text has "0" for every number
+                units[at], name = self._number_word(name, trace.texts[word_rows[at]])
             if units[at] < 0:
                 strangers[offset + at] = ("word", name)
-        return word_rows, units, word_values[counted]
+        return _Words(word_rows, units, word_values[counted], all_units, name_rows)
+
+    def _number_word(self, name: str, text: str) -> tuple[int, str]:
+        """The unit (-1: not in the table) and name of a word with a number: "digits" for a
+        number with a short unit ("0k" of 10k, "0th"), else the word as written ("v1agra",
+        where the n-grams read "v0agra")."""
+        if sum(map(str.isalpha, name)) < 3:
+            return self._word_ids["0"], name
+        name = _as_written(name, text)
+        return self._word_ids.get(name, -1), name
 
     def _rank(
         self, n_rows: int, rows: np.ndarray, units: np.ndarray, values: np.ndarray,
@@ -264,47 +264,17 @@ class Explainer:
         return [{"spam": spam, "ham": ham} for spam, ham in zip(*sides, strict=True)]
 
 
-class _Entries:
-    """(row, unit, value) entries built one by one; `strangers` as in `Explainer.explain`."""
+@dataclass(frozen=True)
+class _Words:
+    """What `Explainer._words` found: entries for the words with a contribution, and the unit
+    (-1: not in the table) and row of every word of the n-grams' text, where links are
+    placeholders."""
 
-    def __init__(self) -> None:
-        self._rows: list[int] = []
-        self._units: list[int] = []
-        self._values: list[float] = []
-        self.strangers: dict[int, Unit] = {}
-
-    def add(self, row: int, unit: int, value: float, stranger: Unit) -> None:
-        """One more entry; `stranger` is its unit when `unit` is -1 (not in the table)."""
-        if unit < 0:
-            self.strangers[len(self._units)] = stranger
-        self._rows.append(row)
-        self._units.append(unit)
-        self._values.append(value)
-
-    @property
-    def rows(self) -> np.ndarray:
-        return np.array(self._rows, dtype=np.int64)
-
-    @property
-    def units(self) -> np.ndarray:
-        return np.array(self._units, dtype=np.int64)
-
-    @property
-    def values(self) -> np.ndarray:
-        return np.array(self._values, dtype=np.float64)
-
-
-def _link_words(text: str) -> dict[str, tuple[str, float]]:
-    """Each word written in a link: its link's domain, and the share of the word's occurrences
-    that are inside links (1.0 unless the text also has it outside)."""
-    inside = link_words(text)
-    if not inside:
-        return {}
-    counts = Counter(word for word, _ in inside)
-    everywhere = Counter(written_words(text))
-    return {
-        word: (domain, min(1.0, counts[word] / max(everywhere[word], 1))) for word, domain in inside
-    }
+    rows: np.ndarray
+    units: np.ndarray
+    values: np.ndarray
+    all_units: np.ndarray
+    name_rows: np.ndarray
 
 
 def _number(strangers: dict[int, Unit], units: np.ndarray, first: int) -> list[Unit]:

@@ -1,8 +1,10 @@
 """Analyzers that turn normalised text into tokens and counts that survive spammers' tricks."""
 
+import functools
 import logging
 import re
 import string
+from typing import NamedTuple
 
 logger = logging.getLogger(__name__)
 
@@ -230,36 +232,58 @@ def link_tokens(text: str) -> list[str]:
     link) instead of "link:", so only links elsewhere share the generic spam signal.
     """
     tokens: list[str] = []
-    text = _deobfuscate_dots(text)
-    if "." not in text:
-        return tokens
-    for match in _DOMAIN.finditer(text):
-        scheme, domain, tld, path, query = match.groups()
-        if not _is_link(scheme, domain, tld, path):
-            continue
-        domain = _WWW.sub("", domain)
-        tokens += [*_link_kinds(domain, path), f"domain:{domain}", f"tld:{tld}"]
+    for link in _links(text):
+        domain, path = link.domain, link.path
+        tokens += [*_link_kinds(domain, path), f"domain:{domain}", f"tld:{link.tld}"]
         if path and len(path) > 1:
             tokens.append(f"site:{domain}{path}")
-        if query:
-            tokens += [f"param:{key}" for key in _PARAM.findall(query)]
+        if link.query:
+            tokens += [f"param:{key}" for key in _PARAM.findall(link.query)]
     return tokens
 
 
 def link_words(text: str) -> list[tuple[str, str]]:
     """Each word written inside a link ("bonuscasino", "promo"), with the link's domain."""
     words: list[tuple[str, str]] = []
+    for link in _links(text):
+        # Words are read from `char_view`, which shortens repeats ("www" to "ww").
+        found = (word.strip("@$_") for word in _WORD.findall(collapse_repeats(link.text)))
+        words += [(word, link.domain) for word in found if word]
+    return words
+
+
+class _Link(NamedTuple):
+    text: str
+    domain: str  # without "www."
+    tld: str
+    path: str | None
+    query: str | None
+
+
+# Scoring reads a text's links twice, for its tokens and then to explain its score, and the
+# pattern is the costliest of the analyzers: the links of the last texts (a batch's worth)
+# are kept. Only short texts, so that the cache holds a megabyte or so whatever comes in.
+_CACHED_LINKS = 1024
+_CACHED_LENGTH = 1000
+
+
+def _links(text: str) -> tuple[_Link, ...]:
+    return _cached_links(text) if len(text) <= _CACHED_LENGTH else _find_links(text)
+
+
+def _find_links(text: str) -> tuple[_Link, ...]:
     text = _deobfuscate_dots(text)
     if "." not in text:
-        return words
+        return ()
+    links = []
     for match in _DOMAIN.finditer(text):
-        scheme, domain, tld, path, _ = match.groups()
+        scheme, domain, tld, path, query = match.groups()
         if _is_link(scheme, domain, tld, path):
-            domain = _WWW.sub("", domain)
-            # Words are read from `char_view`, which shortens repeats ("www" to "ww").
-            found = (word.strip("@$_") for word in _WORD.findall(collapse_repeats(match.group(0))))
-            words += [(word, domain) for word in found if word]
-    return words
+            links.append(_Link(match.group(0), _WWW.sub("", domain), tld, path, query))
+    return tuple(links)
+
+
+_cached_links = functools.lru_cache(maxsize=_CACHED_LINKS)(_find_links)
 
 
 def _link_kinds(domain: str, path: str | None) -> list[str]:

@@ -102,8 +102,8 @@ class ItemLabels:
     held_by: dict[str, str]  # the same, for a comment held for review
     reasons: dict[str, str]
     reject_reasons: list[tuple[str, str]]
-    expand: str  # keeps %(name)s
     expand_short: str
+    collapse_short: str
 
 
 def item_labels() -> ItemLabels:
@@ -118,7 +118,8 @@ def item_labels() -> ItemLabels:
         classifier=gettext("classifier %(version)s"),
         statuses=one_comment_statuses(), decided_by=decided_by(), held_by=held_by(),
         reasons=reasons, reject_reasons=[(code, reasons[code]) for code in REJECT_REASONS],
-        expand=gettext("Expand the comment by %(name)s"), expand_short=gettext("Expand"),
+        expand_short=gettext("Expand"),
+        collapse_short=gettext("Collapse"),
     )  # fmt: skip
 
 

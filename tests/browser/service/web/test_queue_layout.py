@@ -70,8 +70,11 @@ def test_the_compact_list_shows_at_least_8_readable_comments_on_a_laptop(
     assert_accessible(page)
     # The rest of a comment opens in place (and its words were there all along).
     first = page.locator("article.item").first
-    first.get_by_role("button", name=re.compile("Espandi")).click()
+    first.get_by_role("button", name="Espandi Lettore 0").click()
     expect(first).to_have_class(re.compile(r"\bexpanded\b"))
+    expect(first.get_by_role("button", name="Riduci Lettore 0")).to_have_attribute(
+        "aria-expanded", "true"
+    )
     expect(first.locator(".article")).to_be_visible()
     assert first.locator(".body").evaluate("b => b.getBoundingClientRect().height") > 3 * 13 * 1.6
     assert_accessible(page)

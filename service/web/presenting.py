@@ -8,7 +8,7 @@ from flask import Flask, g, url_for
 from flask_babel import get_locale, get_timezone, gettext, lazy_gettext, pgettext
 from flask_wtf.csrf import generate_csrf
 
-from service.web.highlight import highlight
+from service.web.highlight import explanation_items, highlight
 from service.web.i18n import LANGUAGES
 
 # The reasons a moderator picks from when rejecting, in the order of their keys (1-5).
@@ -76,7 +76,8 @@ def register(app: Flask) -> None:
     """Make these available to every template."""
     app.jinja_env.globals.update(
         reason_label=reason_label, percent=percent, safe_href=safe_href, when=when,
-        highlight=highlight, REJECT_REASONS=REJECT_REASONS, STATUS_LABELS=STATUS_LABELS,
+        highlight=highlight, explanation_items=explanation_items,
+        REJECT_REASONS=REJECT_REASONS, STATUS_LABELS=STATUS_LABELS,
         ORDER_LABELS=ORDER_LABELS, LANGUAGES=LANGUAGES,
         current_language=lambda: str(get_locale()),
     )  # fmt: skip

@@ -127,6 +127,11 @@ class Explainer:
         self._word_ids.update((text, unit) for unit, (kind, text) in enumerate(table.units)
                               if kind == "word")  # fmt: skip
         self._table, self._units = table, table.units
+        self._number_ids = {
+            _NUMBERS.sub("0", text): unit
+            for unit, (kind, text) in reversed(list(enumerate(table.units)))
+            if kind == "word" and not text.isalpha() and _NUMBERS.search(text)
+        }
         self._listed = np.array([_listed(unit) for unit in table.units], dtype=bool)
         kinds = [kind if kind != "signal" else name for kind, name in table.units]
         self._is_word = np.array([kind == "word" for kind in kinds], dtype=bool)
@@ -158,7 +163,7 @@ class Explainer:
         units = np.concatenate([units, words.units])
         local = _number(strangers, units, len(self._units))
         return self._rank(
-            n_rows,
+            trace.texts,
             np.concatenate([rows, words.rows]),
             units,
             np.concatenate([values, words.values]),
@@ -179,9 +184,8 @@ class Explainer:
         linked = np.unique(rows[self._is_link[units]])
         known = words.all_units >= 0
         outside = words.name_rows[known] * width + words.all_units[known]
-        entries = np.flatnonzero(
-            np.isin(rows, linked) & self._is_word[units] & ~np.isin(rows * width + units, outside)
-        )
+        entries = np.flatnonzero(self._is_word[units] & np.isin(rows, linked))
+        entries = entries[~np.isin(rows[entries] * width + units[entries], outside)]
         found = {row: dict(link_words(texts[row])) for row in np.unique(rows[entries]).tolist()}
         for at, row, unit in zip(entries.tolist(), rows[entries].tolist(),
                                  units[entries].tolist(), strict=True):  # fmt: skip
@@ -225,31 +229,32 @@ class Explainer:
         for at in np.flatnonzero(units < 0).tolist():
             name = names[counted[at]]
             if "0" in name:  # the n-grams' text has "0" for every number
-                units[at], name = self._number_word(name, trace.texts[word_rows[at]])
+                units[at] = self._number_word(name)
             if units[at] < 0:
                 strangers[offset + at] = ("word", name)
         return _Words(word_rows, units, word_values[counted], all_units, name_rows)
 
-    def _number_word(self, name: str, text: str) -> tuple[int, str]:
-        """The unit (-1: not in the table) and name of a word with a number: "digits" for a
-        number with a short unit ("0k" of 10k, "0th"), else the word as written ("v1agra",
-        where the n-grams read "v0agra")."""
+    def _number_word(self, name: str) -> int:
+        """The unit (-1: not in the table) of a word with a number, as the n-grams read it:
+        "digits" for a number with a short unit ("0k" of 10k, "0th"), else the table's word
+        that reads so ("v1agra" for "v0agra"); `_rank` names a word not in the table as the
+        text writes it."""
         if sum(map(str.isalpha, name)) < 3:
-            return self._word_ids["0"], name
-        name = _as_written(name, text)
-        return self._word_ids.get(name, -1), name
+            return self._word_ids["0"]
+        return self._number_ids.get(name, -1)
 
     def _rank(
-        self, n_rows: int, rows: np.ndarray, units: np.ndarray, values: np.ndarray,
+        self, texts: list[str], rows: np.ndarray, units: np.ndarray, values: np.ndarray,
         local: list[Unit],
     ) -> list[dict]:  # fmt: skip
-        width = len(self._units) + len(local)
-        keys, where = np.unique(rows * width + units, return_inverse=True)
+        n_rows = len(texts)
+        stride = len(self._units) + len(local)
+        keys, where = np.unique(rows * stride + units, return_inverse=True)
         sums = np.round(np.bincount(where.reshape(-1), values), _DECIMALS)
-        rows, units = np.divmod(keys, width)
+        rows, units = np.divmod(keys, stride)
         listed = np.concatenate([self._listed, np.array(list(map(_listed, local)), dtype=bool)])
         keep = listed[units] & (np.abs(sums) >= MIN_WEIGHT)
-        everything = self._units + local
+        known = len(self._units)
         sides = []
         for sign in (1, -1):
             chosen = keep & (sums * sign > 0)
@@ -257,8 +262,12 @@ class Explainer:
             order = np.lexsort((unit, -value * sign, row))
             row, unit, value = row[order], unit[order], value[order]
             top = np.arange(len(row)) - np.searchsorted(row, row) < TOP_ITEMS
-            items = [_item(everything[u], v) for u, v in
-                     zip(unit[top].tolist(), value[top].tolist(), strict=True)]  # fmt: skip
+            items = [
+                _item(self._units[u]) if u < known else _local_item(local[u - known], texts[r])
+                for r, u in zip(row[top].tolist(), unit[top].tolist(), strict=True)
+            ]
+            for item, weight in zip(items, value[top].tolist(), strict=True):
+                item["weight"] = weight
             ends = np.cumsum(np.bincount(row[top], minlength=n_rows)).tolist()
             sides.append([items[a:b] for a, b in zip([0, *ends], ends, strict=False)])
         return [{"spam": spam, "ham": ham} for spam, ham in zip(*sides, strict=True)]
@@ -290,7 +299,7 @@ def _number(strangers: dict[int, Unit], units: np.ndarray, first: int) -> list[U
 def _as_written(name: str, text: str) -> str:
     """The word of `text` that reads `name` once its numbers are "0" ("v1agra" for "v0agra")."""
     for word in written_words(text):
-        if _NUMBERS.sub("0", word) == name:
+        if not word.isalpha() and _NUMBERS.sub("0", word) == name:
             return word
     return name
 
@@ -300,11 +309,17 @@ def _listed(unit: Unit) -> bool:
     return kind != "word" or text not in STOP_WORDS
 
 
-def _item(unit: Unit, weight: float) -> dict:
+def _item(unit: Unit) -> dict:
     kind, value = unit
-    if kind == "signal":
-        return {"kind": kind, "name": value, "weight": weight}
-    return {"kind": kind, "text": value, "weight": weight}
+    return {"kind": kind, "name" if kind == "signal" else "text": value}
+
+
+def _local_item(unit: Unit, text: str) -> dict:
+    """A unit not in the table; a word with a number is named as `text` writes it."""
+    kind, value = unit
+    if kind == "word" and "0" in value:
+        return {"kind": kind, "text": _as_written(value, text)}
+    return _item(unit)
 
 
 def _is_word(codes: np.ndarray) -> np.ndarray:

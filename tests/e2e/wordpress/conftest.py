@@ -43,10 +43,13 @@ class Moderato:
     env: dict[str, str]
     processes: list[ManagedProcess]
 
-    def cli(self, *args: str) -> str:
-        """Run `moderato ARGS` against this Moderato's database; its output."""
+    def cli(self, *args: str, stdin: str | None = None) -> str:
+        """Run `moderato ARGS` against this Moderato's database (`stdin` its input); its
+        output."""
         command = [sys.executable, "-c", "from service.cli import main; main()", *args]
-        done = subprocess.run(command, env=self.env, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            command, env=self.env, capture_output=True, text=True, timeout=120, input=stdin
+        )
         assert done.returncode == 0, f"moderato {' '.join(args)}: {done.stderr}{done.stdout}"
         return done.stdout
 

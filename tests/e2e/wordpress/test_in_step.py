@@ -8,6 +8,7 @@ import json
 import re
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -33,6 +34,7 @@ PUBLISHED = "Finalmente una pista ciclabile in via Roma, speriamo che i lavori f
 IN_STEP_SECONDS = 2.0  # the issue's bound: a decision is live in WordPress within 2 s
 DEFINE = re.compile(r"^define\( '(\w+)', '([^']*)' \);$", re.M)
 EVENTS_PATH = "/wp-json/moderato/v1/events"
+NEWSROOM_MODERATOR = "redazione"  # the `newsroom` fixture's moderator
 
 
 @pytest.fixture(scope="module")
@@ -118,14 +120,16 @@ def status_within(wordpress: WordPress, marker: str, seconds: float) -> Callable
     return reaches
 
 
-def test_a_comment_approved_in_moderato_is_published_in_wordpress_within_2_seconds(
+def test_a_comment_approved_in_moderato_s_web_ui_is_published_in_wordpress_within_2_seconds(
     wordpress: WordPress, moderato: Moderato, newsroom: Newsroom, store: Store
 ) -> None:
-    in_wordpress, stored = held_comment(wordpress, store, "approvato in Moderato")
+    _, stored = held_comment(wordpress, store, "approvato in Moderato")
     article = wordpress.request("/?p=1").body
     assert "approvato in Moderato" not in article  # awaiting moderation: not shown
+    web = WebUI(moderato.api_url, CookieJar())
+    web.sign_in(moderato, NEWSROOM_MODERATOR)
 
-    decide(moderato, newsroom, stored["id"], "approve")
+    web.approve(stored["id"])
 
     assert status_within(wordpress, "approvato in Moderato", IN_STEP_SECONDS)("approved")
     assert "approvato in Moderato" in wordpress.request("/?p=1").body
@@ -149,6 +153,25 @@ def test_a_rejection_marks_the_comment_spam_or_trash_as_mapped(
     decide(moderato, newsroom, stored["id"], "reject", reason=reason)
 
     assert status_within(wordpress, marker, IN_STEP_SECONDS)(in_wordpress)
+
+
+def test_bulk_decisions_and_an_undo_reach_wordpress_too(
+    wordpress: WordPress, moderato: Moderato, newsroom: Newsroom, store: Store
+) -> None:
+    _, first = held_comment(wordpress, store, "primo di due")
+    _, second = held_comment(wordpress, store, "secondo di due")
+    items = [{"id": first["id"]}, {"id": second["id"]}]
+
+    moderato.api("/api/v1/moderation/bulk", newsroom.moderator_token,
+                 {"action": "reject", "reason": "spam", "items": items})  # fmt: skip
+
+    assert status_within(wordpress, "primo di due", IN_STEP_SECONDS)("spam")
+    assert status_within(wordpress, "secondo di due", IN_STEP_SECONDS)("spam")
+
+    decide(moderato, newsroom, first["id"], "undo")
+
+    assert status_within(wordpress, "primo di due", IN_STEP_SECONDS)("unapproved")
+    assert wordpress.comment("secondo di due")["status"] == "spam"
 
 
 def test_a_site_s_mapping_sends_a_rejection_where_it_chose(
@@ -323,6 +346,45 @@ def test_a_comment_posted_through_the_rest_api_goes_through_moderato_and_stays_i
     decide(moderato, newsroom, stored["id"], "approve")
 
     assert status_within(wordpress, "(dalla REST API)", IN_STEP_SECONDS)("approved")
+
+
+class WebUI:
+    """Moderato's web UI, as a moderator's browser uses it (cookies and CSRF tokens)."""
+
+    def __init__(self, base_url: str, cookies: CookieJar):
+        self.base_url = base_url
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
+
+    def page(self, path: str, form: dict[str, str] | None = None) -> str:
+        """GET `path` (POST `form` to it), following redirects; the HTML."""
+        data = urllib.parse.urlencode(form).encode() if form is not None else None
+        request = urllib.request.Request(self.base_url + path, data)  # noqa: S310 - loopback
+        with self.opener.open(request, timeout=30) as answer:
+            return str(answer.read().decode())
+
+    def sign_in(self, moderato: Moderato, name: str) -> None:
+        """Give the moderator a password (`moderators set-password`) and sign in with it."""
+        password = "bella ciao, ciao, ciao"  # noqa: S105 - a test moderator's
+        moderato.cli("moderators", "set-password", name, "--password-stdin", stdin=password)
+        token = hidden(self.page("/moderate/login"), "csrf_token")
+        queue = self.page("/moderate/login",
+                          {"name": name, "password": password, "csrf_token": token})  # fmt: skip
+        assert "/moderate/logout" in queue or 'action="/moderate/logout"' in queue, queue[:2000]
+
+    def approve(self, comment_id: int) -> None:
+        """Click Approve on the comment's page, at the version the page shows."""
+        path = f"/moderate/comments/{comment_id}"
+        page = self.page(path)
+        form = {"action": "approve", "version": hidden(page, "version"),
+                "csrf_token": hidden(page, "csrf_token")}  # fmt: skip
+        self.page(f"{path}/decide", form)
+
+
+def hidden(page: str, name: str) -> str:
+    """The value of the first hidden field `name` on a page."""
+    found = re.search(rf'name="{name}" value="([^"]+)"', page)
+    assert found, f"no {name} on the page: {page[:2000]}"
+    return found.group(1)
 
 
 def post_event(

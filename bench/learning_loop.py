@@ -54,7 +54,7 @@ from bench.classifier import FILES as YOUTUBE_FILES
 from bench.classifier import concat, subset
 from classifier import LabelledData, load_labelled_file, train_site_classifier
 from classifier.metrics import score_metrics
-from models import ClassifierVersion, Comment, CommentStatus, Site, TrainingRun
+from models import ClassifierVersion, Comment, CommentStatus, PolicyDefaults, Site, TrainingRun
 from service import create_app
 from service.accounts.auth import ModeratorRef, SiteRef
 from service.accounts.moderators import create_moderator
@@ -225,7 +225,12 @@ def start_site(name: str, base: LabelledData, test: LabelledData, settings: dict
 
 def site_policy(site: Site) -> SitePolicy:
     """The policy the worker would read for the site."""
-    return SitePolicy(site.auto_reject_above, site.auto_approve_below, site.moderation_mode)
+    return SitePolicy(
+        site.auto_reject_above,
+        site.auto_approve_below,
+        site.moderation_mode,
+        site.hold_unfamiliar_below,
+    )
 
 
 def measure_test(
@@ -354,9 +359,9 @@ def run_corpus(
     return result
 
 
-def percent(value: float | None) -> str:
+def percent(value: float | None, digits: int = 1) -> str:
     """A share as a percentage, or n/a."""
-    return "n/a" if value is None else f"{100 * value:.1f} %"
+    return "n/a" if value is None else f"{100 * value:.{digits}f} %"
 
 
 def verdict(ok: bool | None) -> str:
@@ -423,7 +428,7 @@ def target_row(result: CorpusResult) -> str:
     gap_verdict = verdict(None if gap is None else gap <= TARGET_GAP)
     right_verdict = verdict(None if right is None else right >= TARGET_RIGHT)
     return (
-        f"{result.name:22s}{gap_cell:>8s}  {gap_verdict:6s}{percent(right):>13s}  "
+        f"{result.name:22s}{gap_cell:>8s}  {gap_verdict:6s}{percent(right, 2):>13s}  "
         f"{right_verdict:6s}{percent(first):>12s}{percent(end.test.share()):>9s}"
         f"{end.stream.legit_rejected:>11d}"
     )
@@ -447,6 +452,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="corpus to run (repeatable); default: every one")  # fmt: skip
     quick = f"at most {QUICK_SAMPLE:,} comments a corpus, labels up to 200"
     parser.add_argument("--quick", action="store_true", help=quick)
+    parser.add_argument(
+        "--unfamiliar-below",
+        type=float,
+        help="the site's hold_unfamiliar_below (0: the signal off); default: the product's",
+    )
     parser.add_argument("--retrain-every", type=int, default=50, help="labels between retrainings")
     parser.add_argument("--youtube", type=Path, default=YOUTUBE_DATA, help="YouTube CSV directory")
     parser.add_argument(
@@ -477,8 +487,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING)
     checkpoints = [c for c in CHECKPOINTS if not args.quick or c <= TARGET_LABELS]
     corpora = load_corpora(args.corpus or CORPORA, args.youtube, args.shared, args.quick)
-    results = run(corpora, args.retrain_every, checkpoints)
-    print(f"\nlearning loop: retraining every {args.retrain_every} labels, audit "
+    settings = {}
+    if args.unfamiliar_below is not None:
+        settings["hold_unfamiliar_below"] = args.unfamiliar_below
+    results = run(corpora, args.retrain_every, checkpoints, settings)
+    unfamiliar = settings.get("hold_unfamiliar_below", PolicyDefaults.HOLD_UNFAMILIAR_BELOW)
+    print(f"\nlearning loop: hold_unfamiliar_below {unfamiliar}, retraining every "
+          f"{args.retrain_every} labels, audit "
           f"{100 * AUDIT_SHARE:.0f} % of automatic decisions, "
           f"test split {100 * TEST_FRACTION:.0f} %, seed {SEED}; MCC at 0.5")  # fmt: skip
     for result in results:

@@ -22,6 +22,9 @@ class PolicyDefaults:
     AUTO_REJECT_ABOVE = 0.9
     AUTO_APPROVE_BELOW = 0.2
     MODERATION_MODE = ModerationMode.POST
+    # Hold a comment whose share of words familiar to the classifier is below this
+    # (classifier/novelty.py); 0 turns the check off. Chosen with bench/learning_loop.py.
+    HOLD_UNFAMILIAR_BELOW = 0.5
 
 
 moderator_sites = Table(
@@ -50,6 +53,11 @@ class Site(Base):
         Float, default=PolicyDefaults.AUTO_APPROVE_BELOW
     )
     moderation_mode: Mapped[str] = mapped_column(String(8), default=PolicyDefaults.MODERATION_MODE)
+    hold_unfamiliar_below: Mapped[float] = mapped_column(
+        Float,
+        default=PolicyDefaults.HOLD_UNFAMILIAR_BELOW,
+        server_default=str(PolicyDefaults.HOLD_UNFAMILIAR_BELOW),
+    )
     # The Akismet-compatible key (12 hex digits, the only form WordPress's plugin accepts), as
     # an scrypt digest (service/accounts/keys.py says why not SHA-256).
     akismet_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)

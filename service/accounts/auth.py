@@ -14,7 +14,7 @@ from typing import Generic, TypeVar
 
 from sqlalchemy import select
 
-from models import Moderator, Site
+from models import Moderator, PolicyDefaults, Site
 from service.accounts.keys import (
     MODERATOR_TOKEN_PREFIX,
     SITE_KEY_PREFIX,
@@ -143,6 +143,7 @@ class AkismetSite:
     auto_approve_below: float
     moderation_mode: str
     discard: bool
+    hold_unfamiliar_below: float = PolicyDefaults.HOLD_UNFAMILIAR_BELOW
 
 
 def authenticate_akismet_key(
@@ -176,7 +177,7 @@ def lookup_akismet_key(key_hash: str) -> AkismetSite:
     row = db.session.execute(
         select(
             Site.id, Site.slug, Site.auto_reject_above, Site.auto_approve_below,
-            Site.moderation_mode, Site.akismet_discard,
+            Site.moderation_mode, Site.akismet_discard, Site.hold_unfamiliar_below,
         ).where(Site.akismet_key_hash == key_hash)
     ).first()  # fmt: skip
     if row is None:

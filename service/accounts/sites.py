@@ -50,9 +50,11 @@ def create_site(
     moderation_mode: str = PolicyDefaults.MODERATION_MODE,
     auto_reject_above: float = PolicyDefaults.AUTO_REJECT_ABOVE,
     auto_approve_below: float = PolicyDefaults.AUTO_APPROVE_BELOW,
+    hold_unfamiliar_below: float = PolicyDefaults.HOLD_UNFAMILIAR_BELOW,
 ) -> NewSite:
     """Create a site with a fresh API key."""
     check_policy(moderation_mode, auto_reject_above, auto_approve_below)
+    check_share("hold_unfamiliar_below", hold_unfamiliar_below)
     api_key, akismet_key = generate_key(SITE_KEY_PREFIX), generate_akismet_key()
     site = Site(
         name=name,
@@ -63,6 +65,7 @@ def create_site(
         moderation_mode=moderation_mode,
         auto_reject_above=auto_reject_above,
         auto_approve_below=auto_approve_below,
+        hold_unfamiliar_below=hold_unfamiliar_below,
     )
     db.session.add(site)
     commit_unique(f"A site with slug {site.slug!r} exists already.")
@@ -99,12 +102,16 @@ def update_site(
     auto_reject_above: float | None = None,
     auto_approve_below: float | None = None,
     akismet_discard: bool | None = None,
+    hold_unfamiliar_below: float | None = None,
 ) -> Site:
     """Change a site's policy; unchanged settings keep their values. Takes effect for
     comments classified from now on."""
     site = get_site(slug)
     if akismet_discard is not None:
         site.akismet_discard = akismet_discard
+    if hold_unfamiliar_below is not None:
+        check_share("hold_unfamiliar_below", hold_unfamiliar_below)
+        site.hold_unfamiliar_below = hold_unfamiliar_below
     mode = moderation_mode or site.moderation_mode
     reject = site.auto_reject_above if auto_reject_above is None else auto_reject_above
     approve = site.auto_approve_below if auto_approve_below is None else auto_approve_below
@@ -126,6 +133,12 @@ def check_policy(moderation_mode: str, auto_reject_above: float, auto_approve_be
         raise InvalidInput(f"moderation_mode must be one of {ModerationMode.ALL}")
     if not 0 <= auto_approve_below <= auto_reject_above <= 1:
         raise InvalidInput("need 0 <= auto_approve_below <= auto_reject_above <= 1")
+
+
+def check_share(name: str, value: float) -> None:
+    """A share: 0 <= value <= 1."""
+    if not 0 <= value <= 1:
+        raise InvalidInput(f"need 0 <= {name} <= 1")
 
 
 def get_site(slug: str) -> Site:

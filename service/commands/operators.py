@@ -9,6 +9,11 @@ from models import ModerationMode, PolicyDefaults, Site
 from service.accounts import moderators, passwords, sites
 from service.errors import DomainError
 
+UNFAMILIAR_HELP = (
+    "Hold for a human a comment with a smaller share of words the classifier has seen "
+    "(0 never holds one for that)."
+)
+
 
 @click.group("sites")
 def sites_group() -> None:
@@ -25,15 +30,24 @@ def sites_group() -> None:
               default=PolicyDefaults.AUTO_REJECT_ABOVE, show_default=True)  # fmt: skip
 @click.option("--approve-below", type=click.FloatRange(0, 1),
               default=PolicyDefaults.AUTO_APPROVE_BELOW, show_default=True)  # fmt: skip
+@click.option("--hold-unfamiliar-below", type=click.FloatRange(0, 1),
+              default=PolicyDefaults.HOLD_UNFAMILIAR_BELOW, show_default=True,
+              help=UNFAMILIAR_HELP)  # fmt: skip
 @with_appcontext
 def create_site(
-    name: str, slug: str | None, mode: str, reject_above: float, approve_below: float
+    name: str,
+    slug: str | None,
+    mode: str,
+    reject_above: float,
+    approve_below: float,
+    hold_unfamiliar_below: float,
 ) -> None:
     """Create a site and print its API key (shown only once)."""
     try:
         new = sites.create_site(
             name, slug=slug, moderation_mode=mode,
             auto_reject_above=reject_above, auto_approve_below=approve_below,
+            hold_unfamiliar_below=hold_unfamiliar_below,
         )  # fmt: skip
     except DomainError as error:
         raise click.ClickException(error.message) from error
@@ -48,6 +62,7 @@ def create_site(
 @click.option("--mode", type=click.Choice(ModerationMode.ALL))
 @click.option("--reject-above", type=click.FloatRange(0, 1))
 @click.option("--approve-below", type=click.FloatRange(0, 1))
+@click.option("--hold-unfamiliar-below", type=click.FloatRange(0, 1), help=UNFAMILIAR_HELP)
 @click.option(
     "--akismet-discard/--no-akismet-discard",
     default=None,
@@ -60,6 +75,7 @@ def update_site(
     reject_above: float | None,
     approve_below: float | None,
     akismet_discard: bool | None,
+    hold_unfamiliar_below: float | None,
 ) -> None:
     """Change a site's moderation mode, thresholds (e.g. from `thresholds suggest`) or
     Akismet discard opt-in."""
@@ -67,7 +83,7 @@ def update_site(
         site = sites.update_site(
             slug, moderation_mode=mode,
             auto_reject_above=reject_above, auto_approve_below=approve_below,
-            akismet_discard=akismet_discard,
+            akismet_discard=akismet_discard, hold_unfamiliar_below=hold_unfamiliar_below,
         )  # fmt: skip
     except DomainError as error:
         raise click.ClickException(error.message) from error
@@ -118,7 +134,8 @@ def describe(site: Site) -> str:
     return (
         f"{site.slug}  {site.name!r}  mode={site.moderation_mode}  "
         f"reject>={site.auto_reject_above}  approve<{site.auto_approve_below}  "
-        f"key={site.api_key_prefix}…  akismet-discard={'on' if site.akismet_discard else 'off'}"
+        f"unfamiliar<{site.hold_unfamiliar_below}  key={site.api_key_prefix}…  "
+        f"akismet-discard={'on' if site.akismet_discard else 'off'}"
     )
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from classifier import Classifier
+from classifier.novelty import familiarity_of
 from service.moderation.facts import CommentFacts
 from service.moderation.policy import Decision, decide
 
@@ -39,15 +40,27 @@ class Assessment:
 
 
 def assess(facts: Sequence[CommentFacts], classifiers: ClassifierSource) -> list[Assessment]:
-    """Score every comment, one vectorised call per site, and apply each site's policy."""
+    """Score every comment, one vectorised call per site, and apply each site's policy,
+    which holds the comments whose words the site's classifier has not seen."""
     assessments = []
     for site_id, site_facts in group_by_site(facts).items():
         classifier = classifiers.for_site(site_id)
-        verdicts = classifier.predict_many([f.body for f in site_facts])
-        for fact, verdict in zip(site_facts, verdicts, strict=True):
+        bodies = [f.body for f in site_facts]
+        verdicts = classifier.predict_many(bodies)
+        for fact, verdict, familiar in zip(
+            site_facts, verdicts, familiarities(classifier, bodies), strict=True
+        ):
             scored = Scored(verdict.score, classifier.version, verdict.explanation)
-            assessments.append(Assessment(fact, scored, decide(verdict.score, fact.policy)))
+            decision = decide(verdict.score, fact.policy, familiar)
+            assessments.append(Assessment(fact, scored, decision))
     return assessments
+
+
+def familiarities(classifier: Classifier, bodies: list[str]) -> list[float | None]:
+    """The share of each comment's words the classifier has seen; None throughout for a
+    classifier without a vocabulary (its scores are then trusted as they are)."""
+    familiarity = familiarity_of(classifier)
+    return [None] * len(bodies) if familiarity is None else familiarity.shares(bodies)
 
 
 def group_by_site(facts: Sequence[CommentFacts]) -> dict[int, list[CommentFacts]]:

@@ -25,6 +25,7 @@ FACT_COLUMNS = (
     Comment.author_email, Comment.author_url, Comment.author_ip, Comment.user_agent,
     Comment.language, Comment.parent_id,
     Site.auto_reject_above, Site.auto_approve_below, Site.moderation_mode,
+    Site.hold_unfamiliar_below,
 )  # fmt: skip
 
 

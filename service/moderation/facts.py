@@ -30,7 +30,10 @@ class CommentFacts:
     @classmethod
     def from_row(cls, row: Any) -> "CommentFacts":
         """Facts from a row of `fetch_facts` (comment columns plus the site's policy)."""
-        policy = SitePolicy(row.auto_reject_above, row.auto_approve_below, row.moderation_mode)
+        policy = SitePolicy(
+            row.auto_reject_above, row.auto_approve_below, row.moderation_mode,
+            row.hold_unfamiliar_below,
+        )  # fmt: skip
         return cls(
             site_id=row.site_id, body=row.body, policy=policy, comment_id=row.id,
             article_id=row.article_id, author_name=row.author_name,

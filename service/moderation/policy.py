@@ -12,6 +12,7 @@ class SitePolicy:
     auto_reject_above: float = PolicyDefaults.AUTO_REJECT_ABOVE
     auto_approve_below: float = PolicyDefaults.AUTO_APPROVE_BELOW
     moderation_mode: str = PolicyDefaults.MODERATION_MODE
+    hold_unfamiliar_below: float = PolicyDefaults.HOLD_UNFAMILIAR_BELOW
 
 
 @dataclass(frozen=True)
@@ -22,8 +23,17 @@ class Decision:
     reason: str
 
 
-def decide(score: float, policy: SitePolicy) -> Decision:
-    """Reject clear spam, publish clear ham (post-moderation only), hold the rest."""
+def decide(score: float, policy: SitePolicy, familiarity: float | None = None) -> Decision:
+    """Hold what the classifier does not know, reject clear spam, publish clear ham
+    (post-moderation only), hold the rest.
+
+    `familiarity` is the share of the comment's words the classifier has seen
+    (classifier/novelty.py; None when it cannot tell). Below the site's threshold the score is
+    not trusted either way: on text unlike its training data the classifier is confidently
+    wrong, and a legitimate comment rejected by a machine is the costliest mistake.
+    """
+    if familiarity is not None and familiarity < policy.hold_unfamiliar_below:
+        return Decision(CommentStatus.PENDING, "unfamiliar")
     if score >= policy.auto_reject_above:
         return Decision(CommentStatus.REJECTED, "spam")
     if policy.moderation_mode == ModerationMode.PRE:

@@ -196,4 +196,7 @@ def record_check(site_id: int, comment_id: int, verdict: str) -> str:
 
 def policy_of(site: AkismetSite) -> SitePolicy:
     """The decision policy of the site."""
-    return SitePolicy(site.auto_reject_above, site.auto_approve_below, site.moderation_mode)
+    return SitePolicy(
+        site.auto_reject_above, site.auto_approve_below, site.moderation_mode,
+        site.hold_unfamiliar_below,
+    )  # fmt: skip

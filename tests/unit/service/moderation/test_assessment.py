@@ -43,3 +43,52 @@ def test_each_site_is_scored_in_one_batch_with_its_own_policy() -> None:
     outcome = {(a.facts.site_id, a.facts.body): a.decision.reason for a in assess(facts, source)}
     assert outcome == {(1, "ham"): "not_spam", (2, "ham"): "pre_moderation", (1, "spam"): "spam"}
     assert sorted(source.asked) == [1, 2]  # one classifier lookup (and batch) per site
+
+
+ENGLISH_SPAM = [
+    "check out my channel and subscribe for free videos",
+    "subscribe to my channel for free music every day",
+    "visit my channel and win free money now",
+    "click here to win free money on my channel",
+    "free money now, check out my new channel",
+    "win a free phone, visit my channel now",
+]
+ENGLISH_HAM = [
+    "I love this song, it brings back memories",
+    "this song is my favourite, great voice",
+    "great video, I love the music",
+    "the music in this video is great",
+    "my kids love this song every morning",
+    "this is the best song of the year",
+]
+
+
+def test_text_unlike_the_training_data_is_held_as_unfamiliar_familiar_text_is_decided() -> None:
+    from classifier import train_classifier  # scikit-learn: only this test needs it
+
+    english = train_classifier(
+        ENGLISH_SPAM + ENGLISH_HAM, [1] * len(ENGLISH_SPAM) + [0] * len(ENGLISH_HAM)
+    )
+    # Thresholds that decide every score, so only familiarity can hold a comment.
+    policy = SitePolicy(auto_reject_above=0.5, auto_approve_below=0.5)
+    texts = [
+        "I love this song, great music",
+        "subscribe to my channel for free money",
+        "Olá, o seu pagamento de 250 reais foi confirmado",
+        "Привет всем, отличная статья",
+    ]
+    facts = [CommentFacts(site_id=1, body=text, policy=policy) for text in texts]
+    outcome = [a.decision.reason for a in assess(facts, StaticSource(english))]
+    assert outcome[0] in ("not_spam", "spam")
+    assert outcome[1] in ("not_spam", "spam")
+    assert outcome[2:] == ["unfamiliar", "unfamiliar"]
+
+
+class StaticSource:
+    """The same classifier for every site."""
+
+    def __init__(self, classifier: Classifier) -> None:
+        self.classifier = classifier
+
+    def for_site(self, site_id: int) -> Classifier:
+        return self.classifier

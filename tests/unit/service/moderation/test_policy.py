@@ -44,3 +44,20 @@ def test_site_thresholds_are_honoured() -> None:
     assert decide(0.61, strict).status == CommentStatus.REJECTED
     assert decide(0.1, strict).status == CommentStatus.PENDING
     assert decide(0.01, strict).status == CommentStatus.APPROVED
+
+
+@pytest.mark.parametrize("score", [0.0, 0.5, 0.99])
+def test_a_comment_of_unfamiliar_words_is_held_whatever_its_score(score: float) -> None:
+    decision = decide(score, POST, familiarity=0.2)
+    assert (decision.status, decision.reason) == (CommentStatus.PENDING, "unfamiliar")
+
+
+def test_familiar_comments_and_comments_without_words_are_decided_by_their_score() -> None:
+    assert decide(0.95, POST, familiarity=0.5).status == CommentStatus.REJECTED
+    assert decide(0.05, POST, familiarity=1.0).status == CommentStatus.APPROVED
+    assert decide(0.05, POST, familiarity=None).status == CommentStatus.APPROVED
+
+
+def test_a_site_can_turn_the_unfamiliar_hold_off() -> None:
+    trusting = SitePolicy(hold_unfamiliar_below=0.0)
+    assert decide(0.95, trusting, familiarity=0.0).status == CommentStatus.REJECTED

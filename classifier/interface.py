@@ -21,10 +21,14 @@ class Verdict:
     over every feature taken from it; counts such as "length" or "capitals" are measured
     against the training average, so a short comment lists "length" under "ham". Explanations
     stored before this shape have {"feature": "word: x", "weight"} items instead.
+
+    `familiarity` is the share of the text's words the classifier saw in training
+    (classifier/novelty.py), None when it cannot tell (no words, or no vocabulary).
     """
 
     score: float
     explanation: dict
+    familiarity: float | None = None
 
 
 class Classifier(Protocol):

@@ -6,7 +6,8 @@ it recognises and calibration turns that into a probability near 0 or 1. The sco
 that the comment is unlike anything it was trained on; this signal can. It is the share of the
 comment's distinct written words (as the word features read them: numbers are words too) that
 occurred in at least `MIN_DOCUMENTS` training comments. The decision core holds a comment for a
-human when the share is below the site's threshold (reason `unfamiliar`).
+human when the share is below the site's threshold (reason `unfamiliar`). `SklearnClassifier`
+gives it with each score (`Verdict.familiarity`), from the texts it has normalised anyway.
 
 A site's own labels widen the vocabulary: a version retrained on them has seen the site's
 words, so the same comments become familiar as the site is learnt.
@@ -15,14 +16,12 @@ words, so the same comments become familiar as the site is learnt.
 import logging
 import math
 import re
-import weakref
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from classifier.interface import Classifier
 from classifier.tokens import char_view
 
-if TYPE_CHECKING:  # the decision core imports this module in the web process: no scikit-learn
+if TYPE_CHECKING:  # types only: the module needs no scikit-learn of its own
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import Pipeline
 
@@ -45,7 +44,11 @@ class Familiarity:
     def shares(self, texts: Sequence[str]) -> list[float | None]:
         """For each raw text, the share of its distinct words that are familiar; None for a
         text without words (emoji or punctuation only), about which words tell nothing."""
-        return [self._share(text) for text in self._normaliser.transform(texts)]
+        return self.normalised_shares(self._normaliser.transform(texts))
+
+    def normalised_shares(self, normalised: Sequence[str]) -> list[float | None]:
+        """`shares` of texts already normalised (the classifier's scoring has them)."""
+        return [self._share(text) for text in normalised]
 
     def _share(self, normalised: str) -> float | None:
         # The words `written_words` reads, de-duplicated before they are stripped: this runs
@@ -75,20 +78,3 @@ def familiar_words(vectorizer: "TfidfVectorizer") -> frozenset[str]:
         for term, column in vectorizer.vocabulary_.items()
         if idf[column] < cut and " " not in term and ":" not in term
     )
-
-
-# One Familiarity per loaded classifier, built on first use and dropped with the classifier.
-_BUILT: "weakref.WeakKeyDictionary[object, Familiarity]" = weakref.WeakKeyDictionary()
-
-
-def familiarity_of(classifier: Classifier) -> Familiarity | None:
-    """The familiarity of a scikit-learn classifier's vocabulary; None for classifiers without
-    one (the keyword classifier, plug-ins), whose comments are then never held as unfamiliar."""
-    pipeline: Any = getattr(classifier, "pipeline", None)
-    if "normalise" not in getattr(pipeline, "named_steps", {}):
-        return None
-    built = _BUILT.get(classifier)
-    if built is None:
-        built = _BUILT[classifier] = Familiarity(pipeline[:-1])
-        logger.info("Familiar words of classifier %s: %d", classifier.version, len(built.words))
-    return built

@@ -14,6 +14,7 @@ from classifier.explain import Explainer
 from classifier.features import FEATURES_VERSION, FeatureTransform, feature_baseline
 from classifier.interface import Verdict
 from classifier.linear import LinearEnsemble
+from classifier.novelty import Familiarity
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class SklearnClassifier:
         self._ensemble = LinearEnsemble.from_calibrated(pipeline[-1])
         weights, baseline = self._ensemble.log_odds_weights(), feature_baseline(self._features)
         self._explainer = Explainer(self._features, weights, baseline)
+        self._familiarity = Familiarity(self._features)
 
     def predict_many(self, texts: Sequence[str]) -> list[Verdict]:
         """Score a batch of texts, vectorised in chunks of CHUNK_SIZE."""
@@ -69,9 +71,10 @@ class SklearnClassifier:
         matrix, trace = self._transform.traced(texts)
         scores = self._ensemble.spam_probability(matrix).tolist()
         explanations = self._explainer.explain(matrix, trace)
+        familiar = self._familiarity.normalised_shares(trace.texts)
         return [
-            Verdict(score=score, explanation=explanation)
-            for score, explanation in zip(scores, explanations, strict=True)
+            Verdict(score=score, explanation=explanation, familiarity=share)
+            for score, explanation, share in zip(scores, explanations, familiar, strict=True)
         ]
 
     def predict(self, text: str) -> Verdict:

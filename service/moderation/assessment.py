@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from classifier import Classifier
-from classifier.novelty import familiarity_of
 from service.moderation.facts import CommentFacts
 from service.moderation.policy import Decision, decide
 
@@ -45,22 +44,12 @@ def assess(facts: Sequence[CommentFacts], classifiers: ClassifierSource) -> list
     assessments = []
     for site_id, site_facts in group_by_site(facts).items():
         classifier = classifiers.for_site(site_id)
-        bodies = [f.body for f in site_facts]
-        verdicts = classifier.predict_many(bodies)
-        for fact, verdict, familiar in zip(
-            site_facts, verdicts, familiarities(classifier, bodies), strict=True
-        ):
+        verdicts = classifier.predict_many([f.body for f in site_facts])
+        for fact, verdict in zip(site_facts, verdicts, strict=True):
             scored = Scored(verdict.score, classifier.version, verdict.explanation)
-            decision = decide(verdict.score, fact.policy, familiar)
+            decision = decide(verdict.score, fact.policy, verdict.familiarity)
             assessments.append(Assessment(fact, scored, decision))
     return assessments
-
-
-def familiarities(classifier: Classifier, bodies: list[str]) -> list[float | None]:
-    """The share of each comment's words the classifier has seen; None throughout for a
-    classifier without a vocabulary (its scores are then trusted as they are)."""
-    familiarity = familiarity_of(classifier)
-    return [None] * len(bodies) if familiarity is None else familiarity.shares(bodies)
 
 
 def group_by_site(facts: Sequence[CommentFacts]) -> dict[int, list[CommentFacts]]:

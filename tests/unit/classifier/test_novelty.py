@@ -3,14 +3,12 @@
 import pytest
 
 from classifier import KeywordClassifier, SklearnClassifier, train_classifier
-from classifier.novelty import Familiarity, familiar_words, familiarity_of
+from classifier.novelty import Familiarity, familiar_words
 
 
 @pytest.fixture(scope="module")
 def familiarity(trained: SklearnClassifier) -> Familiarity:
-    built = familiarity_of(trained)
-    assert built is not None
-    return built
+    return Familiarity(trained.pipeline[:-1])
 
 
 def word_vectorizer(classifier: SklearnClassifier) -> object:
@@ -50,9 +48,10 @@ def test_without_a_term_seen_once_the_rarest_terms_count_as_unseen() -> None:
     assert familiar_words(word_vectorizer(classifier)) == frozenset()
 
 
+def test_the_classifier_gives_each_verdict_its_familiarity(trained: SklearnClassifier) -> None:
+    [known, unknown] = trained.predict_many(["free casino channel", "Привет всем"])
+    assert (known.familiarity, unknown.familiarity) == (1.0, 0.0)
+
+
 def test_classifiers_without_a_vocabulary_give_no_signal() -> None:
-    assert familiarity_of(KeywordClassifier()) is None
-
-
-def test_the_familiar_words_are_built_once_per_classifier(trained: SklearnClassifier) -> None:
-    assert familiarity_of(trained) is familiarity_of(trained)
+    assert KeywordClassifier().predict("free casino").familiarity is None

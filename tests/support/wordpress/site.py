@@ -105,7 +105,7 @@ def php_string(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def make_content_dir(content_dir: Path) -> None:
+def make_content_dir(content_dir: Path, *, full_plugin: bool = False) -> None:
     """wp-content: the packaged Akismet plugin, theme and translations, and mu-plugins with
     Moderato's plugin, all by symlink (the package's own files are used, never copied)."""
     (content_dir / "plugins").mkdir(parents=True)
@@ -118,8 +118,8 @@ def make_content_dir(content_dir: Path) -> None:
     (mu_plugins / MU_PLUGIN.name).symlink_to(MU_PLUGIN)
     (mu_plugins / "no-comment-flood.php").symlink_to(HERE / "no-comment-flood.php")
     (mu_plugins / "rest-anonymous-comments.php").symlink_to(HERE / "rest-anonymous-comments.php")
-    # Moderato's full plugin, there to be activated (installed_wordpress's `full_plugin`).
-    (content_dir / "plugins" / "moderato").symlink_to(MODERATO_PLUGIN_DIR)
+    if full_plugin:  # Moderato's full plugin from this checkout, to be activated
+        (content_dir / "plugins" / "moderato").symlink_to(MODERATO_PLUGIN_DIR)
 
 
 class NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -201,6 +201,29 @@ class WordPress:
             with opener.open(request, timeout=60) as answer:
                 return Answer(answer.status, dict(answer.headers), answer.read().decode())
         except urllib.error.HTTPError as error:  # 3xx without following, 4xx, 5xx
+            return Answer(error.code, dict(error.headers), error.read().decode(errors="replace"))
+
+    def upload(self, path: str, fields: dict[str, str], file_field: str, file: Path) -> Answer:
+        """POST a multipart form with one file, as a browser does, with the admin's cookies."""
+        boundary = "----moderato" + secrets.token_hex(8)
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+            .encode() for name, value in fields.items()
+        ]  # fmt: skip
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; '
+            f'filename="{file.name}"\r\nContent-Type: application/zip\r\n\r\n'.encode()
+            + file.read_bytes() + b"\r\n"
+        )  # fmt: skip
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+        address = urllib.parse.urljoin(self.url, path)
+        request = urllib.request.Request(address, body, headers)  # noqa: S310 - our own loopback WordPress
+        try:
+            with opener.open(request, timeout=120) as answer:
+                return Answer(answer.status, dict(answer.headers), answer.read().decode())
+        except urllib.error.HTTPError as error:
             return Answer(error.code, dict(error.headers), error.read().decode(errors="replace"))
 
     def post_comment(self, text: str, author: str, email: str, post_id: int = 1) -> Answer:
@@ -327,7 +350,7 @@ def installed_wordpress(
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     content_dir = work_dir / "wp-content"
-    make_content_dir(content_dir)
+    make_content_dir(content_dir, full_plugin=full_plugin)
     config_file = CONFIG_DIR / f"config-{name}.php"
     salts = {
         f"{purpose}_{kind}": secrets.token_hex(32)

@@ -228,16 +228,19 @@ def test_trashing_a_published_comment_in_wordpress_rejects_it_in_moderato(
     assert wordpress.comment("(cestinato)")["status"] == "trash"
 
 
-def test_a_report_waits_while_moderato_is_unreachable_and_is_sent_by_wp_cron(
+def test_reports_wait_while_moderato_is_unreachable_and_are_sent_in_order_by_wp_cron(
     wordpress: WordPress, store: Store, moderato: Moderato
 ) -> None:
-    in_wordpress, _ = held_comment(wordpress, store, "mentre Moderato era giù")
+    first, _ = held_comment(wordpress, store, "mentre Moderato era giù")
+    second, _ = held_comment(wordpress, store, "anche questo mentre era giù")
     web = moderato.processes[0]
     web.stop()
     try:
-        wordpress.php("set-status", str(in_wordpress["id"]), "approve", wordpress.admin)
+        wordpress.php("set-status", str(first["id"]), "approve", wordpress.admin)
+        wordpress.php("set-status", str(second["id"]), "approve", wordpress.admin)
+        wordpress.php("set-status", str(first["id"]), "trash", wordpress.admin)  # the last word
         queued = wordpress.comment("mentre Moderato era giù")["meta"]["moderato_report"]
-        assert [report["status"] for report in queued] == ["approved"]  # kept, not dropped
+        assert [report["status"] for report in queued] == ["approved", "trash"]  # kept
         assert wordpress.php("scheduled", "moderato_retry_reports")  # WP-Cron will try again
     finally:
         web.start()
@@ -249,7 +252,11 @@ def test_a_report_waits_while_moderato_is_unreachable_and_is_sent_by_wp_cron(
     assert wordpress.comment("mentre Moderato era giù")["meta"]["moderato_report"] == []
     decided = store.comment("mentre Moderato era giù")
     assert decided is not None
-    assert (decided["status"], decided["decided_by_kind"]) == (CommentStatus.APPROVED, "wordpress")
+    assert (decided["status"], decided["decided_by_kind"]) == (CommentStatus.REJECTED, "wordpress")
+    assert [e["to_status"] for e in decided["events"][-2:]] == ["approved", "rejected"]
+    other = store.comment("anche questo mentre era giù")
+    assert other is not None
+    assert (other["status"], other["decided_by_kind"]) == (CommentStatus.APPROVED, "wordpress")
 
 
 def test_decisions_made_while_wordpress_is_down_arrive_in_order_once_it_is_back(

@@ -21,6 +21,8 @@ const MODERATO_RETRY_HOOK   = 'moderato_retry_reports';
 const MODERATO_RETRY_DELAY  = 60; // seconds before WP-Cron tries queued reports again
 const MODERATO_FLUSH_LIMIT  = 100; // reports sent per request or cron run
 const MODERATO_HTTP_TIMEOUT = 5;
+const MODERATO_SEND_LOCK    = 'moderato_sending_reports';
+const MODERATO_SEND_LOCK_SECONDS = 300; // longer than a run can take (MODERATO_FLUSH_LIMIT calls)
 
 $GLOBALS['moderato_flush_queued'] = false;
 
@@ -59,23 +61,66 @@ function moderato_report_transition( $new_status, $old_status, $comment ) {
 add_action( 'transition_comment_status', 'moderato_report_transition', 20, 3 );
 
 /**
- * Send the queued reports, oldest first; a comment whose report was not taken keeps its later
- * ones queued behind it. Schedules a retry while any remain.
+ * Send the queued reports, oldest first, one sender at a time. The first report Moderato does
+ * not take ends the run (Moderato is down: each further attempt would only make the admin wait
+ * for its timeout), so a comment's later reports stay behind its earlier ones. Schedules a
+ * retry while any remain.
  */
 function moderato_send_reports() {
 	global $wpdb;
-	$rows    = $wpdb->get_results( $wpdb->prepare( "SELECT meta_id, comment_id, meta_value FROM {$wpdb->commentmeta} WHERE meta_key = %s ORDER BY meta_id LIMIT %d", MODERATO_REPORT_META, MODERATO_FLUSH_LIMIT ) );
-	$blocked = array();
+	if ( ! moderato_take_send_lock() ) {
+		// Another request is sending, and may have read the queue before this report joined it.
+		moderato_schedule_retry();
+		return;
+	}
+	try {
+		$rows = $wpdb->get_results( $wpdb->prepare( "SELECT meta_id, comment_id, meta_value FROM {$wpdb->commentmeta} WHERE meta_key = %s ORDER BY meta_id LIMIT %d", MODERATO_REPORT_META, MODERATO_FLUSH_LIMIT ) );
+		moderato_send_rows( $rows );
+	} finally {
+		delete_option( MODERATO_SEND_LOCK );
+	}
+	$left = (int) $wpdb->get_var( $wpdb->prepare( "SELECT COUNT(*) FROM {$wpdb->commentmeta} WHERE meta_key = %s", MODERATO_REPORT_META ) );
+	if ( $left > 0 ) {
+		moderato_schedule_retry();
+	}
+}
+add_action( MODERATO_RETRY_HOOK, 'moderato_send_reports' );
+
+/** Have WP-Cron send the queue again soon, unless it will already. */
+function moderato_schedule_retry() {
+	if ( ! wp_next_scheduled( MODERATO_RETRY_HOOK ) ) {
+		wp_schedule_single_event( time() + MODERATO_RETRY_DELAY, MODERATO_RETRY_HOOK );
+	}
+}
+
+/**
+ * The sending lock: an option only one request can add (a unique row). One left by a request
+ * that died is taken over after MODERATO_SEND_LOCK_SECONDS.
+ */
+function moderato_take_send_lock() {
+	if ( add_option( MODERATO_SEND_LOCK, time(), '', 'no' ) ) {
+		return true;
+	}
+	$since = (int) get_option( MODERATO_SEND_LOCK, 0 );
+	if ( time() - $since > MODERATO_SEND_LOCK_SECONDS ) {
+		delete_option( MODERATO_SEND_LOCK );
+		return (bool) add_option( MODERATO_SEND_LOCK, time(), '', 'no' );
+	}
+	return false;
+}
+
+/**
+ * Send queued reports (rows of the comment meta table) in order, until one is not taken.
+ *
+ * @param array $rows meta_id, comment_id and meta_value of each.
+ */
+function moderato_send_rows( $rows ) {
 	foreach ( $rows as $row ) {
 		$comment_id = (int) $row->comment_id;
-		if ( isset( $blocked[ $comment_id ] ) ) {
-			continue;
-		}
-		$report = maybe_unserialize( $row->meta_value );
-		$result = moderato_send_report( $report );
+		$report     = maybe_unserialize( $row->meta_value );
+		$result     = moderato_send_report( $report );
 		if ( 'retry' === $result ) {
-			$blocked[ $comment_id ] = true;
-			continue;
+			return;
 		}
 		if ( is_array( $result ) ) {
 			moderato_store_version( $comment_id, $report, $result );
@@ -85,12 +130,7 @@ function moderato_send_reports() {
 		}
 		delete_metadata_by_mid( 'comment', (int) $row->meta_id );
 	}
-	$left = (int) $wpdb->get_var( $wpdb->prepare( "SELECT COUNT(*) FROM {$wpdb->commentmeta} WHERE meta_key = %s", MODERATO_REPORT_META ) );
-	if ( $left > 0 && ! wp_next_scheduled( MODERATO_RETRY_HOOK ) ) {
-		wp_schedule_single_event( time() + MODERATO_RETRY_DELAY, MODERATO_RETRY_HOOK );
-	}
 }
-add_action( MODERATO_RETRY_HOOK, 'moderato_send_reports' );
 
 /**
  * POST one report. Moderato's answer (an array) when taken; 'retry' when it may be taken

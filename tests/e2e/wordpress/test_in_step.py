@@ -336,6 +336,32 @@ def test_a_forged_expired_or_replayed_event_is_refused_and_changes_nothing(
     assert wordpress.comment("firma da verificare")["status"] == "unapproved"
 
 
+def test_the_check_s_own_decision_leaves_wordpress_s_own_moderation_rules_standing(
+    wordpress: WordPress, store: Store, connection: dict[str, str]
+) -> None:
+    # "Comment author must have a previously approved comment": WordPress holds a newcomer's
+    # comment that Moderato's classifier published, as it does with Akismet's answer.
+    wordpress.php("set-option", "comment_previously_approved", "1")
+    try:
+        wordpress.post_comment(f"{PUBLISHED} (nuovo lettore)", "Nuovo", "nuovo@example.it")
+    finally:
+        wordpress.php("set-option", "comment_previously_approved", "0")
+    held = wordpress.comment("(nuovo lettore)")
+    assert held["status"] == "unapproved"
+    assert store.wait_comment("(nuovo lettore)")["status"] == CommentStatus.APPROVED
+    # The classifier's decision as its webhook tells it, whenever that arrives.
+    data = {"guid": held["meta"]["moderato_guid"], "status": "approved", "reason": "not_spam",
+            "previous_status": "queued", "version": 2,
+            "actor": {"kind": "classifier", "id": None, "name": "classifier"}}  # fmt: skip
+    body = json.dumps({"type": "comment.decided", "timestamp": "2026-12-01T00:00:00+00:00",
+                       "data": data})  # fmt: skip
+    secret = connection["MODERATO_WEBHOOK_SECRET"]
+
+    assert post_event(wordpress, secret, "msg_the_check", int(time.time()), body) == 200
+
+    assert wordpress.comment("(nuovo lettore)")["status"] == "unapproved"
+
+
 def test_a_comment_posted_through_the_rest_api_goes_through_moderato_and_stays_in_step(
     wordpress: WordPress, moderato: Moderato, newsroom: Newsroom, store: Store
 ) -> None:

@@ -113,11 +113,19 @@ function moderato_apply_decision( $data ) {
 		return 'unknown'; // Not a comment of this WordPress (or one it never stored).
 	}
 	$version = isset( $data['version'] ) ? (int) $data['version'] : 0;
-	if ( $version <= (int) get_comment_meta( $id, 'moderato_version', true ) ) {
+	$applied = (int) get_comment_meta( $id, 'moderato_version', true );
+	if ( $version <= $applied ) {
 		return 'stale';
 	}
 	$target = moderato_wordpress_status( isset( $data['status'] ) ? $data['status'] : '', isset( $data['reason'] ) ? $data['reason'] : null );
 	update_comment_meta( $id, 'moderato_version', $version );
+	if ( 0 === $applied && isset( $data['previous_status'] ) && 'queued' === $data['previous_status'] ) {
+		// The check's own decision: WordPress had it as the answer to its comment-check, and
+		// its own rules (moderation keys, "previously approved") applied after it, as they do
+		// with Akismet. Whether this event arrives before or after WordPress stores the comment
+		// must not decide its status.
+		return 'answered';
+	}
 	if ( null === $target || moderato_status_matches( wp_get_comment_status( $id ), $target ) ) {
 		return 'unchanged';
 	}

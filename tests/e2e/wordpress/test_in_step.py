@@ -208,7 +208,7 @@ def test_approving_a_held_comment_in_wordpress_is_a_wordpress_decision_and_a_lab
     assert wordpress.comment("approvato in WordPress")["status"] == "approved"
 
 
-def test_trashing_a_published_comment_in_wordpress_rejects_it_in_moderato(
+def test_trashing_a_published_comment_in_wordpress_and_restoring_it_reach_moderato(
     wordpress: WordPress, store: Store
 ) -> None:
     wordpress.post_comment(f"{PUBLISHED} (cestinato)", "Marco", "marco@example.it")
@@ -226,6 +226,15 @@ def test_trashing_a_published_comment_in_wordpress_rejects_it_in_moderato(
     assert decided["events"][-1]["reason"] == "other"
     time.sleep(IN_STEP_SECONDS)  # no echo: still in the trash, not moved by Moderato's webhook
     assert wordpress.comment("(cestinato)")["status"] == "trash"
+
+    wordpress.php("set-status", str(published["id"]), "untrash", wordpress.admin)
+
+    assert wordpress.comment("(cestinato)")["status"] == "approved"  # where it was before
+    restored = store.comment("(cestinato)")
+    assert restored is not None
+    assert (restored["status"], restored["decided_by_kind"]) == (
+        CommentStatus.APPROVED, "wordpress",
+    )  # fmt: skip
 
 
 def test_reports_wait_while_moderato_is_unreachable_and_are_sent_in_order_by_wp_cron(

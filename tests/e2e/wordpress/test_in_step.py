@@ -224,6 +224,9 @@ def test_trashing_a_published_comment_in_wordpress_and_restoring_it_reach_modera
         CommentStatus.REJECTED, "wordpress", wordpress.admin,
     )  # fmt: skip
     assert decided["events"][-1]["reason"] == "other"
+    with store.app.app_context():
+        labels = get_site_labels(site_id_of(decided["id"]))
+    assert (decided["body"], 1) in zip(labels.texts, labels.labels, strict=True)
     time.sleep(IN_STEP_SECONDS)  # no echo: still in the trash, not moved by Moderato's webhook
     assert wordpress.comment("(cestinato)")["status"] == "trash"
 

@@ -84,7 +84,7 @@ function moderato_verify_signature( $secret, $id, $timestamp, $signature, $body,
 		return new WP_Error( 'moderato_not_configured', 'No webhook secret is configured.', array( 'status' => 503 ) );
 	}
 	$key = base64_decode( 0 === strpos( $secret, 'whsec_' ) ? substr( $secret, 6 ) : $secret, true );
-	if ( false === $key || '' === $id || '' === $signature || ! ctype_digit( $timestamp ) ) {
+	if ( false === $key || '' === $id || '' === $signature || ! preg_match( '/^[0-9]{1,12}$/', $timestamp ) ) {
 		return $refused;
 	}
 	if ( abs( $now - (int) $timestamp ) > MODERATO_TIMESTAMP_TOLERANCE ) {

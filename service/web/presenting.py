@@ -22,6 +22,7 @@ REASON_LABELS = {
     "other": lazy_gettext("Other"),
     "not_spam": lazy_gettext("Not spam"),
     "uncertain": lazy_gettext("Uncertain score"),
+    "unfamiliar": lazy_gettext("Unfamiliar text"),
     "pre_moderation": lazy_gettext("Pre-moderated site"),
     "classification_failed": lazy_gettext("Classification failed"),
     "rescored": lazy_gettext("Scored again"),

@@ -29,6 +29,7 @@ ACTOR_LABELS = {
     "moderator": lazy_gettext("moderator"),
     "classifier": lazy_gettext("classifier"),
     "rule": lazy_gettext("rule"),
+    "wordpress": lazy_gettext("WordPress"),
 }
 
 

@@ -142,6 +142,7 @@ def decided_by() -> dict[str, str]:
         "moderator": gettext("by %(name)s"),
         "classifier": gettext("by the classifier"),
         "rule": gettext("by a rule"),
+        "wordpress": gettext("by %(name)s in WordPress"),
     }
 
 
@@ -151,6 +152,7 @@ def held_by() -> dict[str, str]:
         "moderator": gettext("held by %(name)s"),
         "classifier": gettext("held by the classifier"),
         "rule": gettext("held by a rule"),
+        "wordpress": gettext("held by %(name)s in WordPress"),
     }
 
 

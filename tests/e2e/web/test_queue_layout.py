@@ -92,3 +92,16 @@ def test_each_status_says_what_happened_and_who_did_it(app: Flask) -> None:
     decided = page_text(client, f"/moderate/comments/{rejected.id}")
     assert "<dt>Decided</dt>" in decided
     assert "Rejected by Anna: Spam" in decided
+
+
+def test_a_decision_made_in_wordpress_names_its_login_and_wordpress(app: Flask) -> None:
+    site = create_site().site
+    client = signed_in_client(app, site)
+    create_comment(site, status=CommentStatus.REJECTED, decided_at=utcnow(),
+                   decided_by_kind=ActorKind.WORDPRESS, decided_by="redazione",
+                   decision_reason="spam")  # fmt: skip
+    assert "Rejected by redazione in WordPress: Spam" in page_text(
+        client, "/moderate/?status=rejected"
+    )
+    italian = client.get("/moderate/?status=rejected", headers={"Accept-Language": "it"})
+    assert "da redazione in WordPress" in italian.get_data(as_text=True)

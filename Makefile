@@ -102,8 +102,11 @@ lint: $(DEV_STAMP) ## ruff (lint and format check), mypy, and the layer contract
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+docs: $(DEV_STAMP) ## Build the docs site strictly (broken links fail)
+	$(BIN)/mkdocs build --strict --site-dir site
+
 bench: $(STAMP) ## Classifier and adaptation benchmarks on ../shared/data/youtube-spam
 	$(BIN)/python -m bench.classifier
 	$(BIN)/python -m bench.adaptation
 
-.PHONY: help install install-run install-dev lock messages run test test-fast lint bench
+.PHONY: help install install-run install-dev lock messages run test test-fast lint docs bench

@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from service.celery import redis_transport
+from service.celery import filesystem_transport, redis_transport
 from service.names import Queues, TaskNames
 
 ENV_PREFIX = "MODERATO"
@@ -247,11 +247,14 @@ def stored_secret_key(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
-def redis_transport_settings(broker_url: str) -> dict[str, Any]:
-    """For a Redis broker, kombu's transport with a publishing client per channel
-    (service/celery/redis_transport.py says why); other brokers keep their own."""
+def broker_transport_settings(broker_url: str) -> dict[str, Any]:
+    """Our subclasses of kombu's transports: for a Redis broker, a publishing client per
+    channel; for the embedded file-system broker, messages published by rename (their modules
+    in service/celery/ say why). Other brokers keep their own."""
     if broker_url.startswith(redis_transport.REDIS_SCHEMES):
         return {"broker_transport": redis_transport.TRANSPORT}
+    if broker_url.startswith(filesystem_transport.FILESYSTEM_SCHEME):
+        return {"broker_transport": filesystem_transport.TRANSPORT}
     return {}
 
 
@@ -278,7 +281,7 @@ def celery_settings(config: dict[str, Any], data_dir: Path) -> dict[str, Any]:
             "maintenance.*": {"queue": Queues.MAINTENANCE},
             "webhooks.*": {"queue": Queues.WEBHOOKS},
         },
-        **redis_transport_settings(broker_url),
+        **broker_transport_settings(broker_url),
         "beat_schedule": {
             "sweep-queued-comments": {
                 "task": TaskNames.SWEEP_QUEUED_COMMENTS,

@@ -126,10 +126,18 @@ def test_a_redis_broker_uses_the_transport_that_shares_its_client(tmp_path: Path
     assert app.config["CELERY"]["broker_url"] == url
 
 
-def test_other_brokers_keep_their_own_transport(tmp_path: Path, monkeypatch) -> None:
+def test_the_embedded_broker_uses_the_transport_that_publishes_by_rename(
+    tmp_path: Path, monkeypatch
+) -> None:
     monkeypatch.delenv("REDIS_URL", raising=False)
     app = create_app({"DATA_DIR": str(tmp_path)})
     assert app.config["CELERY"]["broker_url"] == "filesystem://"
+    transport = app.config["CELERY"]["broker_transport"]
+    assert transport == "service.celery.filesystem_transport:Transport"
+
+
+def test_other_brokers_keep_their_own_transport(tmp_path: Path) -> None:
+    app = create_app({"DATA_DIR": str(tmp_path), "BROKER_URL": "amqp://guest@127.0.0.1//"})
     assert "broker_transport" not in app.config["CELERY"]
 
 

@@ -31,8 +31,8 @@ PARTIAL_SUFFIX = ".partial"  # a name kombu's consumer never matches
 class Channel(kombu_filesystem.Channel):
     """A file-system channel that publishes by rename."""
 
-    def _put(self, queue: str, payload: Any, **kwargs: Any) -> None:
-        """Put `payload` onto `queue`: write it aside, then rename it into the queue."""
+    def _put(self, queue: Any, message: Any, **kwargs: Any) -> None:
+        """Put `message` onto `queue`: write it aside, then rename it into the queue."""
         name = f"{int(round(monotonic() * 1000))}_{uuid.uuid4()}.{queue}.msg"
         final = Path(self.data_folder_out) / name
         partial = final.with_name(name + PARTIAL_SUFFIX)
@@ -40,7 +40,7 @@ class Channel(kombu_filesystem.Channel):
             with open(partial, "wb", buffering=0) as file:
                 kombu_filesystem.lock(file, kombu_filesystem.LOCK_EX)
                 try:
-                    file.write(str_to_bytes(dumps(payload)))
+                    file.write(str_to_bytes(dumps(message)))
                 finally:
                     kombu_filesystem.unlock(file)
             os.replace(partial, final)

@@ -31,8 +31,10 @@ PARTIAL_SUFFIX = ".partial"  # a name kombu's consumer never matches
 class Channel(kombu_filesystem.Channel):
     """A file-system channel that publishes by rename."""
 
-    def _put(self, queue: Any, message: Any, **kwargs: Any) -> None:
-        """Put `message` onto `queue`: write it aside, then rename it into the queue."""
+    # kombu's own two signatures disagree (its base channel names the message `message`, its
+    # file-system channel `payload`); this keeps the one it overrides and calls positionally.
+    def _put(self, queue: Any, payload: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        """Put `payload` onto `queue`: write it aside, then rename it into the queue."""
         name = f"{int(round(monotonic() * 1000))}_{uuid.uuid4()}.{queue}.msg"
         final = Path(self.data_folder_out) / name
         partial = final.with_name(name + PARTIAL_SUFFIX)
@@ -40,7 +42,7 @@ class Channel(kombu_filesystem.Channel):
             with open(partial, "wb", buffering=0) as file:
                 kombu_filesystem.lock(file, kombu_filesystem.LOCK_EX)
                 try:
-                    file.write(str_to_bytes(dumps(message)))
+                    file.write(str_to_bytes(dumps(payload)))
                 finally:
                     kombu_filesystem.unlock(file)
             os.replace(partial, final)

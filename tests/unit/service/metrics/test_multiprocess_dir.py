@@ -61,9 +61,7 @@ def test_an_operator_folder_is_used_as_it_is_and_never_removed(tmp_path: Path) -
 
 def test_a_process_that_records_nothing_leaves_no_file(tmp_path: Path) -> None:
     # A health check or a `moderato` command imports the metrics every few seconds.
-    code = (
-        "import json\nfrom service.metrics import definitions\nprint(json.dumps({'ok': True}))"
-    )
+    code = "import json\nfrom service.metrics import definitions\nprint(json.dumps({'ok': True}))"
     run_fresh(code, PROMETHEUS_MULTIPROC_DIR=str(tmp_path))
     assert os.listdir(tmp_path) == []
 

@@ -1,7 +1,7 @@
 """Soak: 10,000 submissions through a worker kill, two Redis restarts and a PostgreSQL restart.
 
 Run from the repository root: `python -m bench.soak [--comments 10000] [--rate 150]`. Not part
-of CI (it takes a few minutes); the README reports its figures.
+of CI (it takes a few minutes); docs/benchmarks.md reports its figures.
 
 Protocol:
 

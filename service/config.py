@@ -122,7 +122,7 @@ class Config:
     WEBHOOK_RETENTION_DAYS = 30.0  # delivered and failed deliveries are kept this long
     WEBHOOK_PURGE_INTERVAL_SECONDS = 3600.0  # how often beat deletes older ones
 
-    # Metrics (README, "Metrics"). `/metrics` and a worker's metrics port answer only a scraper
+    # Metrics (docs/metrics.md). `/metrics` and a worker's metrics port answer only a scraper
     # sending `Authorization: Bearer <token>`; with no token set they are off. Set the token
     # (it is hashed at start-up and only the hash is kept) or its SHA-256 in hex.
     METRICS_TOKEN: str | None = None

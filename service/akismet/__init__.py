@@ -1,5 +1,5 @@
 """The Akismet-compatible API: WordPress's Akismet plugin and other Akismet clients, unchanged,
-check comments with Moderato (README, "Akismet-compatible API").
+check comments with Moderato (docs/akismet.md).
 
 An entry point of its own, served by its own process (`moderato akismet`): it scores comments
 in-process, so it loads scikit-learn, which the JSON API's web process never does.

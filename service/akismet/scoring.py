@@ -1,6 +1,6 @@
 """The classifier of this process, shared by its request threads.
 
-The Akismet process scores in-process (see README, "Akismet-compatible API"): each gunicorn
+The Akismet process scores in-process (docs/akismet.md): each gunicorn
 worker loads the site's classifier version once, like a Celery worker does. The version cache
 (`DatabaseClassifiers`) was written for one thread, so lookups and scoring take a lock; a
 score is short and holds the GIL anyway, so threads lose nothing by waiting.

@@ -78,7 +78,7 @@ def verify_key() -> Response:
 
 @bp.post("/1.1/comment-check")
 def comment_check() -> Response:
-    """Decide a comment now: `true` (spam), `false`, or held for a moderator (see README)."""
+    """Decide a comment now: `true` (spam), `false`, or held for a moderator (docs/akismet.md)."""
     site = calling_site()
     fields = read_check_fields(request.form, check=True)
     missing = missing_field(fields)

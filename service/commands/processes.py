@@ -149,7 +149,7 @@ def web(host: str, port: int, workers: int) -> None:
 @click.option("--host", default="0.0.0.0", show_default=True)  # noqa: S104 - a server binds all
 @click.option("--port", default=8001, show_default=True)
 # 2 x 2 met bench/akismet.py's p99 target on 2 cores where more threads or processes did not
-# (README, Akismet-compatible API, Speed).
+# (docs/benchmarks.md, Akismet).
 @click.option("--workers", default=2, show_default=True, help="gunicorn worker processes.")
 @click.option("--threads", default=2, show_default=True, help="Threads per worker process.")
 def akismet(host: str, port: int, workers: int, threads: int) -> None:

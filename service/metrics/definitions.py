@@ -1,4 +1,4 @@
-"""Every Prometheus metric Moderato records, defined once (README, "Metrics").
+"""Every Prometheus metric Moderato records, defined once (docs/metrics.md).
 
 The lowest layer of `service`: it imports nothing of the app, so the domain, the entry points
 and the workers can all count. Each process records into its own values; under gunicorn and

@@ -174,7 +174,7 @@ def refused_by_a_rule_in_words(error: dict[str, Any]) -> bool:
 
 
 def accepted_after_trimming(failure: Any) -> bool:
-    """Lengths are counted after trimming (README): a value over `maxLength` only by its
+    """Lengths are counted after trimming (docs/api.md): a value over `maxLength` only by its
     surrounding white space is accepted. The description bounds the untrimmed value, which is
     stricter, so a client within it is never refused."""
     return "violates `maxLength`" in failure.message

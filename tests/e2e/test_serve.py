@@ -1,5 +1,5 @@
-"""README command 1: `moderato serve` on an empty data folder works with no other step, and
-stops, worker and all, on one Ctrl-C or SIGTERM, or when its worker dies."""
+"""The quick start's first command: `moderato serve` on an empty data folder works with no
+other step, and stops, worker and all, on one Ctrl-C or SIGTERM, or when its worker dies."""
 
 import json
 import os

@@ -25,5 +25,5 @@ def test_the_probe_does_see_the_ml_stack_when_it_is_loaded(tmp_path: Path) -> No
 
 
 def test_the_akismet_process_loads_the_classifier_it_scores_with(tmp_path: Path) -> None:
-    # The other side of the split: the Akismet process scores in-process (README).
+    # The other side of the split: the Akismet process scores in-process (docs/akismet.md).
     assert "sklearn" in imported_after("import service.akismet.views", tmp_path)

@@ -15,7 +15,7 @@ from service import errors as domain_errors
 from service.api.errors import HTTP_CODES, RequestError, status_of_kind
 from service.errors import DomainError
 
-# What each status means for this API (the README's error table, shortened).
+# What each status means for this API (the error table of docs/api.md, shortened).
 MEANINGS = {
     400: "The body is not valid JSON (`NaN` and `Infinity` are not JSON), or nests arrays and "
     "objects more than 32 deep.",

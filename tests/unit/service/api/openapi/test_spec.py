@@ -11,7 +11,7 @@ from service.api.openapi.views import EXTENSION
 # Routes the JSON API's description leaves out, and where they are described instead.
 DESCRIBED_ELSEWHERE = {
     "/static/": "Flask's static files",
-    "/metrics": "Prometheus's text format (README, Metrics)",
+    "/metrics": "Prometheus's text format (docs/metrics.md)",
     "/moderate": "the moderators' web UI: HTML pages and forms",
     "/1.1/": "the Akismet protocol: ../shared/akismet/spec.yml",
     "/1.2/": "the Akismet protocol: ../shared/akismet/spec.yml",

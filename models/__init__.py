@@ -22,7 +22,15 @@ from models.comment import (
 )
 from models.idempotency import IdempotencyKey
 from models.login import LoginFailure, WebSession
-from models.site import ModerationMode, Moderator, PolicyDefaults, Site, moderator_sites
+from models.policy import Article, SitePolicyVersion
+from models.site import (
+    ModerationMode,
+    Moderator,
+    PolicyDefaults,
+    Site,
+    SiteRole,
+    moderator_sites,
+)
 from models.webhook import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -33,6 +41,7 @@ __all__ = [
     "QUEUE_SCORE",
     "SEARCH_INDEX",
     "ActorKind",
+    "Article",
     "AkismetCheck",
     "AkismetVerdict",
     "Base",
@@ -48,6 +57,8 @@ __all__ = [
     "Moderator",
     "PolicyDefaults",
     "Site",
+    "SitePolicyVersion",
+    "SiteRole",
     "TrainingExample",
     "TrainingRun",
     "WebhookDelivery",

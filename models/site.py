@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Column, Float, ForeignKey, String, Table, false
+from sqlalchemy import Boolean, Column, Float, ForeignKey, Integer, String, Table, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
@@ -27,16 +27,32 @@ class PolicyDefaults:
     HOLD_UNFAMILIAR_BELOW = 0.5
 
 
+class SiteRole:
+    """A moderator's role on one site: an `admin` also changes the site's policy and its
+    articles; a `moderator` decides comments and reads the policy."""
+
+    ADMIN = "admin"
+    MODERATOR = "moderator"
+    ALL = (ADMIN, MODERATOR)
+
+
 moderator_sites = Table(
     "moderator_sites",
     Base.metadata,
     Column("moderator_id", ForeignKey("moderators.id", ondelete="CASCADE"), primary_key=True),
     Column("site_id", ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(16), nullable=False, server_default=SiteRole.MODERATOR),
 )
 
 
 class Site(Base):
-    """A website whose back end posts comments with its site key."""
+    """A website whose back end posts comments with its site key.
+
+    `auto_reject_above`, `auto_approve_below`, `moderation_mode`, `hold_unfamiliar_below` and
+    `close_after_days` are a read model of the site's policy document (its latest version in
+    `site_policies`): the hot paths read these columns, and only the policy service writes
+    them, in the transaction that saves a version.
+    """
 
     __tablename__ = "sites"
 
@@ -64,6 +80,11 @@ class Site(Base):
     # Opt-in: Akismet answers "spam" with `X-akismet-pro-tip: discard`, so WordPress drops the
     # comment instead of keeping it in its spam folder (Moderato keeps its copy either way).
     akismet_discard: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The policy as the hot paths read it (the worker's facts, intake, the Akismet path): a
+    # read model of the site's latest policy version (models/policy.py), written only by
+    # service/accounts/policies.py when it saves a version, like the thresholds and mode above.
+    close_after_days: Mapped[int | None] = mapped_column(Integer)
+    policy_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     moderators: Mapped[list["Moderator"]] = relationship(

@@ -12,6 +12,7 @@ from sqlalchemy import delete
 
 from models import (
     AkismetCheck,
+    Article,
     ClassifierVersion,
     Comment,
     IdempotencyKey,
@@ -19,6 +20,7 @@ from models import (
     ModerationEvent,
     Moderator,
     Site,
+    SitePolicyVersion,
     TrainingExample,
     TrainingRun,
     WebhookDelivery,
@@ -116,6 +118,8 @@ def clean_database() -> None:
     db.session.execute(delete(LoginFailure))
     db.session.execute(delete(ModerationEvent))
     db.session.execute(delete(Comment))
+    db.session.execute(delete(Article))
+    db.session.execute(delete(SitePolicyVersion))
     db.session.execute(delete(moderator_sites))
     db.session.execute(delete(Moderator))
     db.session.execute(delete(TrainingRun))

@@ -49,7 +49,8 @@ def seed_old_data() -> None:
         " VALUES ('anna', 'h2', 'mk_x', CURRENT_TIMESTAMP)"
     )
     run(
-        "INSERT INTO moderator_sites (moderator_id, site_id) SELECT m.id, s.id FROM moderators m, sites s"
+        "INSERT INTO moderator_sites (moderator_id, site_id)"
+        " SELECT m.id, s.id FROM moderators m, sites s"
     )
     for when in ("2026-01-02 10:00:00", "2026-01-01 09:00:00"):
         run(
@@ -65,7 +66,8 @@ def test_existing_sites_get_version_one_and_existing_moderators_stay_admins(old_
     seed_old_data()
     upgrade(revision=AFTER)
     [version] = run("SELECT version, document, created_by FROM site_policies")
-    assert version[0] == 1 and version[2] == "migration"
+    assert version[0] == 1
+    assert version[2] == "migration"
     document = version[1] if isinstance(version[1], dict) else json.loads(version[1])
     assert document == {
         "moderation_mode": "pre", "auto_approve_below": 0.3, "auto_reject_above": 0.8,

@@ -14,6 +14,7 @@ from celery.signals import worker_process_init  # noqa: E402
 import workers.tasks  # noqa: E402, F401 - registers the tasks on the app
 from service import create_app  # noqa: E402
 from service.celery.heartbeats import heartbeat_step  # noqa: E402
+from service.celery.routine_logs import quiet_routine_task_logs  # noqa: E402
 from service.extensions import db  # noqa: E402
 from service.serving.heap import freeze_startup_objects  # noqa: E402
 from workers.batching import RestartBatchTimers  # noqa: E402
@@ -24,6 +25,7 @@ celery_app = flask_app.extensions["celery"]
 celery_app.steps["worker"].add(heartbeat_step(flask_app.config))
 celery_app.steps["worker"].add(metrics_server_step(flask_app.config))
 celery_app.steps["consumer"].add(RestartBatchTimers)
+quiet_routine_task_logs()
 # Before the pool forks, so the pool processes inherit the frozen heap (service/serving/heap.py).
 freeze_startup_objects()
 

@@ -14,7 +14,7 @@ from typing import Generic, TypeVar
 
 from sqlalchemy import select
 
-from models import Moderator, PolicyDefaults, Site
+from models import Moderator, PolicyDefaults, Site, SiteRole, moderator_sites
 from service.accounts.keys import (
     MODERATOR_TOKEN_PREFIX,
     SITE_KEY_PREFIX,
@@ -38,16 +38,22 @@ class SiteRef:
 
 @dataclass(frozen=True)
 class ModeratorRef:
-    """A moderator as a caller: id, name and the sites they moderate."""
+    """A moderator as a caller: id, name, the sites they moderate and those they are an
+    admin of (who may change the site's policy and articles)."""
 
     id: int
     name: str
     sites: tuple[SiteRef, ...]
+    admin_site_ids: frozenset[int] = frozenset()
 
     @property
     def site_ids(self) -> set[int]:
         """Ids of the sites this moderator may see and decide."""
         return {site.id for site in self.sites}
+
+    def is_admin_of(self, site_id: int) -> bool:
+        """Whether this moderator is an admin of the site."""
+        return site_id in self.admin_site_ids
 
 
 @dataclass(frozen=True)
@@ -128,9 +134,15 @@ def lookup_key(key: str, key_hash: str) -> Principal:
 
 
 def moderator_ref(moderator: Moderator) -> ModeratorRef:
-    """The snapshot of a moderator row."""
+    """The snapshot of a moderator row, with their roles."""
     sites = tuple(SiteRef(site.id, site.slug) for site in moderator.sites)
-    return ModeratorRef(moderator.id, moderator.name, sites)
+    admin_of = db.session.scalars(
+        select(moderator_sites.c.site_id).where(
+            moderator_sites.c.moderator_id == moderator.id,
+            moderator_sites.c.role == SiteRole.ADMIN,
+        )
+    )
+    return ModeratorRef(moderator.id, moderator.name, sites, frozenset(admin_of))
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from models import Moderator, Site
+from models import Moderator, Site, SiteRole
 from service.accounts.moderators import create_moderator
 from service.accounts.passwords import generate_password, set_password
 from service.accounts.sites import create_site
@@ -27,11 +27,11 @@ class DemoCredentials:
 
 
 def create_demo_if_empty() -> DemoCredentials | None:
-    """Create the demo site and its moderator if there are no sites at all."""
+    """Create the demo site and its moderator (an admin of it) if there are no sites at all."""
     if db.session.scalar(select(func.count(Site.id))):
         return None
     new_site = create_site(DEMO_SITE_NAME)
-    new_moderator = create_moderator(DEMO_MODERATOR, [new_site.site.slug])
+    new_moderator = create_moderator(DEMO_MODERATOR, [new_site.site.slug], SiteRole.ADMIN)
     password = generate_password()
     set_password(DEMO_MODERATOR, password)
     return DemoCredentials(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from models import ModerationMode, PolicyDefaults, Site
+from models import PolicyDefaults, Site
 from service.accounts.keys import (
     SITE_KEY_PREFIX,
     display_prefix,
@@ -17,7 +17,15 @@ from service.accounts.keys import (
     hash_akismet_key,
     hash_key,
 )
-from service.errors import AlreadyExists, InvalidInput, NotFound
+from service.accounts.policy_document import load_policy_document
+from service.accounts.policy_versions import (
+    OPERATOR,
+    PolicyActor,
+    first_version,
+    update_policy,
+    write_read_model,
+)
+from service.errors import AlreadyExists, NotFound
 from service.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -51,10 +59,17 @@ def create_site(
     auto_reject_above: float = PolicyDefaults.AUTO_REJECT_ABOVE,
     auto_approve_below: float = PolicyDefaults.AUTO_APPROVE_BELOW,
     hold_unfamiliar_below: float = PolicyDefaults.HOLD_UNFAMILIAR_BELOW,
+    actor: PolicyActor = OPERATOR,
 ) -> NewSite:
-    """Create a site with a fresh API key."""
-    check_policy(moderation_mode, auto_reject_above, auto_approve_below)
-    check_share("hold_unfamiliar_below", hold_unfamiliar_below)
+    """Create a site with fresh keys and version 1 of its policy."""
+    document = load_policy_document(
+        {
+            "moderation_mode": moderation_mode,
+            "auto_reject_above": auto_reject_above,
+            "auto_approve_below": auto_approve_below,
+            "hold_unfamiliar_below": hold_unfamiliar_below,
+        }
+    )
     api_key, akismet_key = generate_key(SITE_KEY_PREFIX), generate_akismet_key()
     site = Site(
         name=name,
@@ -62,13 +77,13 @@ def create_site(
         api_key_hash=hash_key(api_key),
         api_key_prefix=display_prefix(api_key),
         akismet_key_hash=hash_akismet_key(akismet_key),
-        moderation_mode=moderation_mode,
-        auto_reject_above=auto_reject_above,
-        auto_approve_below=auto_approve_below,
-        hold_unfamiliar_below=hold_unfamiliar_below,
     )
+    write_read_model(site, document, 1)
     db.session.add(site)
-    commit_unique(f"A site with slug {site.slug!r} exists already.")
+    message = f"A site with slug {site.slug!r} exists already."
+    flush_unique(message)
+    first_version(site, document, actor)
+    commit_unique(message)
     logger.info("Created site %s", site.slug, extra={"site_id": site.id})
     return NewSite(site, api_key, akismet_key)
 
@@ -103,22 +118,26 @@ def update_site(
     auto_approve_below: float | None = None,
     akismet_discard: bool | None = None,
     hold_unfamiliar_below: float | None = None,
+    actor: PolicyActor = OPERATOR,
 ) -> Site:
-    """Change a site's policy; unchanged settings keep their values. Takes effect for
-    comments classified from now on."""
+    """Change a site's policy (as a new version of it, by `actor`) or its Akismet discard
+    opt-in; unchanged settings keep their values. Takes effect for comments classified from
+    now on."""
     site = get_site(slug)
     if akismet_discard is not None:
         site.akismet_discard = akismet_discard
-    if hold_unfamiliar_below is not None:
-        check_share("hold_unfamiliar_below", hold_unfamiliar_below)
-        site.hold_unfamiliar_below = hold_unfamiliar_below
-    mode = moderation_mode or site.moderation_mode
-    reject = site.auto_reject_above if auto_reject_above is None else auto_reject_above
-    approve = site.auto_approve_below if auto_approve_below is None else auto_approve_below
-    check_policy(mode, reject, approve)
-    site.moderation_mode, site.auto_reject_above, site.auto_approve_below = mode, reject, approve
-    db.session.commit()
-    logger.info("Updated site %s: %s, reject >= %s, approve < %s", slug, mode, reject, approve)
+    changes = {
+        "moderation_mode": moderation_mode,
+        "auto_reject_above": auto_reject_above,
+        "auto_approve_below": auto_approve_below,
+        "hold_unfamiliar_below": hold_unfamiliar_below,
+    }
+    update_policy(site, {key: value for key, value in changes.items() if value is not None}, actor)
+    db.session.commit()  # the discard opt-in, when the policy did not change
+    logger.info(
+        "Updated site %s: %s, reject >= %s, approve < %s", slug, site.moderation_mode,
+        site.auto_reject_above, site.auto_approve_below,
+    )  # fmt: skip
     return site
 
 
@@ -127,26 +146,21 @@ def list_sites() -> list[Site]:
     return list(db.session.scalars(select(Site).order_by(Site.slug)))
 
 
-def check_policy(moderation_mode: str, auto_reject_above: float, auto_approve_below: float) -> None:
-    """A known mode, and 0 <= approve threshold <= reject threshold <= 1."""
-    if moderation_mode not in ModerationMode.ALL:
-        raise InvalidInput(f"moderation_mode must be one of {ModerationMode.ALL}")
-    if not 0 <= auto_approve_below <= auto_reject_above <= 1:
-        raise InvalidInput("need 0 <= auto_approve_below <= auto_reject_above <= 1")
-
-
-def check_share(name: str, value: float) -> None:
-    """A share: 0 <= value <= 1."""
-    if not 0 <= value <= 1:
-        raise InvalidInput(f"need 0 <= {name} <= 1")
-
-
 def get_site(slug: str) -> Site:
     """The site with this slug, or SiteNotFound."""
     site = db.session.scalar(select(Site).where(Site.slug == slug))
     if site is None:
         raise SiteNotFound(f"No site with slug {slug!r}.")
     return site
+
+
+def flush_unique(message: str) -> None:
+    """Flush, turning a unique-constraint violation into AlreadyExists."""
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise AlreadyExists(message) from error
 
 
 def commit_unique(message: str) -> None:

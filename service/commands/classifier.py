@@ -173,9 +173,15 @@ def thresholds_group() -> None:
     "--max-missed-spam", type=click.FloatRange(0, 1), default=0.01, show_default=True,
     help="Most moderator-rejected comments that may be auto-approved (share).",
 )  # fmt: skip
+@click.option(
+    "--apply", "apply_them", is_flag=True,
+    help="Put them in force (a new version of the site's policy, by `classifier`).",
+)  # fmt: skip
 @with_appcontext
-def suggest(site: Site | None, max_false_positive: float, max_missed_spam: float) -> None:
-    """Propose thresholds from the site's moderator decisions."""
+def suggest(
+    site: Site | None, max_false_positive: float, max_missed_spam: float, apply_them: bool
+) -> None:
+    """Propose thresholds from the site's moderator decisions (and, with --apply, use them)."""
     if site is None:
         raise click.UsageError("--site is required")
     try:
@@ -191,6 +197,12 @@ def suggest(site: Site | None, max_false_positive: float, max_missed_spam: float
         f"legitimate ones auto-rejected, {s.missed_spam_rate:.1%} of rejected ones "
         f"auto-approved, {s.automated_share:.1%} decided without a human"
     )
+    if apply_them:
+        try:
+            saved = thresholds.apply_suggestion(site, s)
+        except DomainError as error:
+            raise click.ClickException(error.message) from error
+        click.echo(f"applied: policy version {saved.version}")
 
 
 @click.group("corpus")

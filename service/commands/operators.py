@@ -5,8 +5,9 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from models import ModerationMode, PolicyDefaults, Site
+from models import ModerationMode, PolicyDefaults, Site, SiteRole
 from service.accounts import moderators, passwords, sites
+from service.commands.policies import policy_group
 from service.errors import DomainError
 
 UNFAMILIAR_HELP = (
@@ -117,6 +118,8 @@ def akismet_key(slug: str) -> None:
     click.echo("Store the key now: only its hash is kept. The previous key no longer works.")
 
 
+sites_group.add_command(policy_group)
+
 # Its first name, kept for the scripts and pages that use it.
 sites_group.add_command(akismet_key, "akismet-key")
 
@@ -134,7 +137,8 @@ def describe(site: Site) -> str:
     return (
         f"{site.slug}  {site.name!r}  mode={site.moderation_mode}  "
         f"reject>={site.auto_reject_above}  approve<{site.auto_approve_below}  "
-        f"unfamiliar<{site.hold_unfamiliar_below}  key={site.api_key_prefix}…  "
+        f"unfamiliar<{site.hold_unfamiliar_below}  policy=v{site.policy_version}  "
+        f"key={site.api_key_prefix}…  "
         f"akismet-discard={'on' if site.akismet_discard else 'off'}"
     )
 
@@ -144,17 +148,22 @@ def moderators_group() -> None:
     """Manage moderators."""
 
 
+ROLE_HELP = "admin: also changes the sites' policy and articles; moderator: decides comments."
+
+
 @moderators_group.command("create")
 @click.argument("name")
 @click.option("--site", "site_slugs", multiple=True, required=True, help="Repeat for more.")
+@click.option("--role", type=click.Choice(SiteRole.ALL), default=SiteRole.MODERATOR,
+              show_default=True, help=ROLE_HELP)  # fmt: skip
 @with_appcontext
-def create_moderator(name: str, site_slugs: tuple[str, ...]) -> None:
+def create_moderator(name: str, site_slugs: tuple[str, ...], role: str) -> None:
     """Create a moderator of one or more sites and print their token (shown only once)."""
     try:
-        new = moderators.create_moderator(name, list(site_slugs))
+        new = moderators.create_moderator(name, list(site_slugs), role)
     except DomainError as error:
         raise click.ClickException(error.message) from error
-    click.echo(f"moderator: {new.moderator.name} (sites: {', '.join(site_slugs)})")
+    click.echo(f"moderator: {new.moderator.name} ({role} of {', '.join(site_slugs)})")
     click.echo(f"token: {new.token}")
     click.echo("Store the token now: only its hash is kept.")
 
@@ -165,11 +174,26 @@ def list_moderators() -> None:
     """Every moderator: name, sites, token prefix and whether a password is set (never a
     secret: only hashes are kept)."""
     for moderator in moderators.list_moderators():
-        slugs = ",".join(site.slug for site in moderator.sites) or "-"
+        roles = moderators.roles_of(moderator.id)
+        slugs = ",".join(f"{slug}({role})" for slug, role in roles.items()) or "-"
         password = "set" if moderator.password_hash else "none"
         click.echo(
             f"{moderator.name}  sites={slugs}  token={moderator.token_prefix}…  password={password}"
         )
+
+
+@moderators_group.command("set-role")
+@click.argument("name")
+@click.option("--site", "site_slug", required=True, metavar="SLUG")
+@click.option("--role", type=click.Choice(SiteRole.ALL), required=True, help=ROLE_HELP)
+@with_appcontext
+def set_role(name: str, site_slug: str, role: str) -> None:
+    """Give a moderator a role on a site (assigning them to it if needed)."""
+    try:
+        moderators.set_role(name, site_slug, role)
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"{name} is now {role} of {site_slug}")
 
 
 @moderators_group.command("reset-token")

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models import Site
+from models import Site, SitePolicyVersion
+from service.accounts.policy_versions import CLASSIFIER, update_policy
 from service.errors import Conflict
 from service.learning import corpus, versions
 
@@ -53,6 +54,19 @@ def suggest_thresholds(
         automated_share=float(np.mean(automated)),
         n_labels=len(labels.labels),
         version=active.version,
+    )
+
+
+def apply_suggestion(site: Site, suggestion: ThresholdSuggestion) -> SitePolicyVersion:
+    """Put suggested thresholds in force, as a version of the site's policy by `classifier`
+    (the policy service is the only writer of a site's thresholds)."""
+    return update_policy(
+        site,
+        {
+            "auto_reject_above": suggestion.auto_reject_above,
+            "auto_approve_below": suggestion.auto_approve_below,
+        },
+        CLASSIFIER,
     )
 
 

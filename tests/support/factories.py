@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from models import ActorKind, Comment, CommentStatus, Site, WebhookEvent
+from models import ActorKind, Comment, CommentStatus, Site, SiteRole, WebhookEvent
 from service.accounts import moderators, sites
 from service.accounts.moderators import NewModerator
 from service.accounts.sites import NewSite
@@ -19,11 +19,13 @@ def create_site(name: str | None = None, **options: Any) -> NewSite:
     return sites.create_site(name or f"Site {next(_counter)}", **options)
 
 
-def create_moderator(site: Site | list[Site], name: str | None = None) -> NewModerator:
-    """A moderator of one or more sites, with their token."""
+def create_moderator(
+    site: Site | list[Site], name: str | None = None, role: str = SiteRole.MODERATOR
+) -> NewModerator:
+    """A moderator of one or more sites (with `role` on each), with their token."""
     site_list = site if isinstance(site, list) else [site]
     return moderators.create_moderator(
-        name or f"moderator-{next(_counter)}", [s.slug for s in site_list]
+        name or f"moderator-{next(_counter)}", [s.slug for s in site_list], role
     )
 
 

@@ -198,7 +198,7 @@ def test_sites_update_refuses_crossed_thresholds(pg_app: Flask) -> None:
         main, args=["sites", "update", "il-quotidiano", "--approve-below", "0.95"]
     )
     assert result.exit_code != 0
-    assert "auto_approve_below <= auto_reject_above" in result.output
+    assert "auto_approve_below: Must not be greater than auto_reject_above" in result.output
     assert get_site("il-quotidiano").auto_approve_below == 0.2
 
 

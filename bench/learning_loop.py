@@ -22,8 +22,8 @@ Protocol, for each corpus (a "new site"):
   stream ended, or the last checkpoint was reached): MCC at 0.5 of
   the site's version in force on the test split, and the test split put through the decision
   core: the share decided without a human, how many of those decisions were right, how many
-  legitimate comments the machine rejected. Beside them, the stream so far: the same three
-  figures over every comment that arrived, from the first one.
+  legitimate comments the machine rejected, the share held as `unfamiliar`. Beside them, the
+  stream so far: the same four figures over every comment that arrived, from the first one.
 * **Reference.** `train_site_classifier(base, every stream comment with its label)`: the same
   recipe given every label the site could give, scored on the same test split.
 
@@ -102,17 +102,19 @@ class Corpus:
 @dataclass
 class Tally:
     """Decisions counted: how many comments, how many decided by machine, right, wrongly
-    rejected legitimate ones."""
+    rejected legitimate ones, and how many held as unfamiliar."""
 
     comments: int = 0
     automated: int = 0
     right: int = 0
     legit_rejected: int = 0
+    unfamiliar: int = 0
 
-    def add(self, status: str, label: int) -> None:
+    def add(self, status: str, label: int, reason: str | None) -> None:
         """Count one decided comment whose gold label is `label`."""
         self.comments += 1
         if status == CommentStatus.PENDING:
+            self.unfamiliar += int(reason == "unfamiliar")
             return
         self.automated += 1
         self.right += int((status == CommentStatus.REJECTED) == bool(label))
@@ -122,13 +124,19 @@ class Tally:
         """Share of comments decided without a human."""
         return self.automated / self.comments if self.comments else 0.0
 
+    def unfamiliar_share(self) -> float:
+        """Share of comments held because their words were unfamiliar."""
+        return self.unfamiliar / self.comments if self.comments else 0.0
+
     def precision(self) -> float | None:
         """Share of automatic decisions that were right (None without any)."""
         return self.right / self.automated if self.automated else None
 
     def copy(self) -> "Tally":
         """A snapshot."""
-        return Tally(self.comments, self.automated, self.right, self.legit_rejected)
+        return Tally(
+            self.comments, self.automated, self.right, self.legit_rejected, self.unfamiliar
+        )
 
 
 @dataclass(frozen=True)
@@ -242,7 +250,7 @@ def measure_test(
     assessments = assess(facts, classifiers)
     tally = Tally()
     for assessment, label in zip(assessments, test.labels, strict=True):
-        tally.add(assessment.decision.status, label)
+        tally.add(assessment.decision.status, label, assessment.decision.reason)
     scores = [a.scored.score for a in assessments]
     return float(score_metrics(scores, test.labels)["mcc"]), tally
 
@@ -282,12 +290,12 @@ def arrive(loop: Loop, texts: Sequence[str], golds: Sequence[int]) -> None:
     ]  # fmt: skip
     db.session.commit()
     classify_comments(ids, loop.classifiers)
-    query = select(Comment.id, Comment.status).where(Comment.id.in_(ids))
-    statuses = {row.id: row.status for row in db.session.execute(query)}
+    query = select(Comment.id, Comment.status, Comment.decision_reason).where(Comment.id.in_(ids))
+    decided = {row.id: row for row in db.session.execute(query)}
     db.session.rollback()
     for comment_id, gold in zip(ids, golds, strict=True):
-        status = statuses[comment_id]
-        loop.stream.add(status, gold)
+        status = decided[comment_id].status
+        loop.stream.add(status, gold, decided[comment_id].decision_reason)
         if status == CommentStatus.PENDING or loop.rng.random() < AUDIT_SHARE:
             label(loop, comment_id, gold)
 
@@ -370,15 +378,18 @@ def verdict(ok: bool | None) -> str:
 
 
 def tally_cells(tally: Tally) -> str:
-    """Automated share, share right and legitimate comments rejected, as table cells."""
+    """Automated share, share right, legitimate comments rejected and share held as unfamiliar,
+    as table cells."""
     return (
-        f"{percent(tally.share()):>8s}{percent(tally.precision()):>9s}{tally.legit_rejected:>10d}"
+        f"{percent(tally.share()):>8s}{percent(tally.precision()):>9s}"
+        f"{tally.legit_rejected:>10d}{percent(tally.unfamiliar_share()):>8s}"
     )
 
 
 HEADER = (
     f"{'':10s}{'labels':>7s}{'vers':>5s}{'MCC':>7s} | test split:{'auto':>8s}{'right':>9s}"
-    f"{'legit rej':>10s} | stream so far:{'n':>6s}{'auto':>8s}{'right':>9s}{'legit rej':>10s}"
+    f"{'legit rej':>10s}{'unfam':>8s} | stream so far:{'n':>6s}{'auto':>8s}{'right':>9s}"
+    f"{'legit rej':>10s}{'unfam':>8s}"
 )
 
 

@@ -46,6 +46,13 @@ class UndoUnavailable(Conflict):
     code, message = "undo_unavailable", "This decision can no longer be undone."
 
 
+class ArticleClosed(Conflict):
+    """A comment on an article closed to comments (by hand, or by the site's
+    close_after_days)."""
+
+    code, message = "article_closed", "This article is closed to new comments."
+
+
 class AlreadyExists(Conflict):
     code, message = "already_exists", "That name is taken."
 

@@ -3,9 +3,9 @@
 import logging
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 
-from models import Comment, CommentStatus, Site
+from models import Article, Comment, CommentStatus, Site
 from service.extensions import db
 from service.moderation import gate
 from service.moderation.assessment import Assessment, ClassifierSource, assess
@@ -24,7 +24,9 @@ FACT_COLUMNS = (
     Comment.id, Comment.site_id, Comment.body, Comment.article_id, Comment.author_name,
     Comment.author_email, Comment.author_url, Comment.author_ip, Comment.user_agent,
     Comment.language, Comment.parent_id,
-    Site.auto_reject_above, Site.auto_approve_below, Site.moderation_mode,
+    Site.auto_reject_above, Site.auto_approve_below,
+    # An article's own moderation mode overrides its site's.
+    func.coalesce(Article.moderation_mode, Site.moderation_mode).label("moderation_mode"),
     Site.hold_unfamiliar_below,
 )  # fmt: skip
 
@@ -54,12 +56,21 @@ def classify_chunk(comment_ids: Sequence[int], classifiers: ClassifierSource) ->
 
 
 def fetch_facts(*conditions: ColumnElement[bool], limit: int | None = None) -> list[CommentFacts]:
-    """Facts of the matching comments, with their site's policy.
+    """Facts of the matching comments, with their site's policy (and their article's own
+    moderation mode, where it has one).
 
     With `limit`, the first `limit` of them in id order (a page needs a defined order); without,
     in no particular order, which spares the classify task a sort.
     """
-    query = select(*FACT_COLUMNS).join(Site, Site.id == Comment.site_id).where(*conditions)
+    query = (
+        select(*FACT_COLUMNS)
+        .join(Site, Site.id == Comment.site_id)
+        .outerjoin(
+            Article,
+            (Article.site_id == Comment.site_id) & (Article.article_id == Comment.article_id),
+        )
+        .where(*conditions)
+    )
     if limit is not None:
         query = query.order_by(Comment.id).limit(limit)
     return [CommentFacts.from_row(row) for row in db.session.execute(query)]

@@ -21,7 +21,7 @@ from schemathesis.core.failures import AcceptedNegativeData
 from schemathesis.openapi.checks import RejectedPositiveData
 from sqlalchemy import select
 
-from models import INTEGER_MAX, CommentStatus, Site, WebhookDelivery
+from models import INTEGER_MAX, CommentStatus, Site, SiteRole, WebhookDelivery
 from service import create_app
 from service.extensions import db
 from service.webhooks.endpoints import UNREACHABLE_URL
@@ -60,6 +60,7 @@ def enough_requests() -> Iterator[None]:
 
 # Ids of rows the `keys` fixture made, by path parameter: a random id almost never names one.
 known_ids: dict[str, list[int]] = {}
+known_slugs: list[str] = []  # the site's slug, for the paths under /sites/<slug>
 
 
 @pytest.fixture
@@ -67,7 +68,8 @@ def keys(pg_app: Flask) -> dict[str, str]:
     """A site, a moderator of it, a few comments, a webhook endpoint and a delivery (of the
     moderator's decision on one of the comments) for the fuzzer to find."""
     site = create_site()
-    moderator = create_moderator(site.site)
+    # An admin, so that changes of the site's policy and articles are answered, not refused.
+    moderator = create_moderator(site.site, role=SiteRole.ADMIN)
     comments = [
         create_comment(site.site, status=status)
         for status in [CommentStatus.PENDING, CommentStatus.QUEUED, CommentStatus.APPROVED] * 3
@@ -81,7 +83,9 @@ def keys(pg_app: Flask) -> dict[str, str]:
         comment_id=[comment.id for comment in comments],
         endpoint_id=[endpoint.endpoint.id],
         delivery_id=list(db.session.scalars(select(WebhookDelivery.id))),
+        version=[1],
     )
+    known_slugs[:] = [site.site.slug]
     return {"site": site.api_key, "moderator": moderator.token}
 
 
@@ -134,10 +138,13 @@ def flatmap_path_parameters(context: Any, path_parameters: dict[str, Any] | None
 
 def with_known_ids(path_parameters: dict[str, Any]) -> dict[str, Any]:
     """Each valid id (a schema-violating one stays as it is) replaced by a known one, chosen
-    by its value so that a failing example replays the same."""
+    by its value so that a failing example replays the same; a site's slug by the known
+    site's."""
     return {
         name: known_ids[name][value % len(known_ids[name])]
         if known_ids.get(name) and type(value) is int and 1 <= value <= INTEGER_MAX
+        else known_slugs[0]
+        if name == "slug" and known_slugs and isinstance(value, str) and value
         else value
         for name, value in path_parameters.items()
     }
@@ -157,14 +164,16 @@ def refused_for_state(error: dict[str, Any]) -> bool:
 
 # Rules the description can state only in words (a field's description): across query
 # parameters, which JSON Schema cannot relate (one of `email` and `ip`; `min_score` at most
-# `max_score`, also in a bulk decision's filter), and what a webhook URL must be beyond the
-# syntax of URLs (a public address; a real IP address in brackets; a port up to 65535).
+# `max_score`, also in a bulk decision's filter), what a webhook URL must be beyond the
+# syntax of URLs (a public address; a real IP address in brackets; a port up to 65535), and a
+# policy's approve threshold at most its reject threshold.
 RULES_IN_WORDS = {
     ("email", "Give either email or ip."),
     ("min_score", "Must not be above max_score."),
     ("filter", "Must not be above max_score."),
     ("url", "Deliveries to non-public addresses are not allowed."),
     ("url", UNREACHABLE_URL),
+    ("auto_approve_below", "Must not be greater than auto_reject_above."),
 }
 
 

@@ -72,8 +72,9 @@ REQUEST_HEADERS: dict[str, dict[str, Any]] = {
         "name": IF_MATCH,
         "in": "header",
         "required": False,
-        "description": "The comment's `ETag` as read: a decision on a comment changed since "
-        "is refused (412). `*` or no header: decide the comment as it is.",
+        "description": "The `ETag` as read (a comment's, a site policy's): a decision on a "
+        "comment, or a change of a policy, changed since is refused (412). `*` or no header: "
+        "act on it as it is.",
         "schema": {"type": "string"},
     },
     IDEMPOTENCY_KEY: {
@@ -88,7 +89,7 @@ REQUEST_HEADERS: dict[str, dict[str, Any]] = {
 
 RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
     "ETag": {
-        "description": "The comment's version, for `If-Match`.",
+        "description": "The version of the comment (or site policy), for `If-Match`.",
         "schema": {"type": "string"},
     },
     "Location": {

@@ -22,7 +22,7 @@ from service.moderation import gate
 from service.moderation.assessment import ClassifierSource, assess
 from service.moderation.changes import CLASSIFIER, RULE, Actor, Change
 from service.moderation.facts import CommentFacts
-from service.moderation.intake import storing
+from service.moderation.intake import articles, storing
 from service.moderation.policy import Decision, SitePolicy
 
 logger = logging.getLogger(__name__)
@@ -74,7 +74,8 @@ def check_comment(
     (or by `rule`, a fixed decision such as a protocol test convention), then store it with
     its decision, in one transaction. A test call (`is_test`) is scored but not stored: it
     stays out of the queue, the figures and the labels."""
-    facts = CommentFacts(site.id, comment.values["body"], policy_of(site))
+    policy = policy_of(site, comment.values.get("article_id"))
+    facts = CommentFacts(site.id, comment.values["body"], policy)
     [assessment] = assess([facts], classifiers)
     decision = rule or assessment.decision
     if is_test:
@@ -194,9 +195,11 @@ def record_check(site_id: int, comment_id: int, verdict: str) -> str:
     return guid
 
 
-def policy_of(site: AkismetSite) -> SitePolicy:
-    """The decision policy of the site."""
+def policy_of(site: AkismetSite, article_id: str | None = None) -> SitePolicy:
+    """The decision policy of the site, with the article's own moderation mode if it has
+    one (one indexed lookup; the site's settings come from the cached key)."""
+    mode = articles.moderation_mode_of(site.id, article_id) if article_id else None
     return SitePolicy(
-        site.auto_reject_above, site.auto_approve_below, site.moderation_mode,
+        site.auto_reject_above, site.auto_approve_below, mode or site.moderation_mode,
         site.hold_unfamiliar_below,
     )  # fmt: skip

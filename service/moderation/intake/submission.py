@@ -13,7 +13,7 @@ from service.accounts.auth import SiteRef
 from service.errors import IdempotencyKeyInUse, InvalidInput
 from service.extensions import db
 from service.metrics import definitions as metrics
-from service.moderation.intake import idempotency, storing
+from service.moderation.intake import articles, idempotency, storing
 
 logger = logging.getLogger(__name__)
 
@@ -51,8 +51,10 @@ def submit_comment(
     lose an accepted comment).
 
     With an `idempotency_key`, a repeat of the same request by the same site answers with
-    the comment the first one stored, and stores nothing.
+    the comment the first one stored, and stores nothing. A comment on a closed article is
+    refused (ArticleClosed).
     """
+    articles.check_open(site.id, data["article_id"])
     if data.get("parent_id") is not None:
         check_parent(site, data["article_id"], data["parent_id"])
     if idempotency_key is None:

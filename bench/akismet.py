@@ -19,7 +19,14 @@ Protocol:
   measured run.
 * Latency is measured by the client, from sending the request to the whole answer. Answers
   other than true/false/held and transport errors are counted and reported.
-* The gunicorn worker's RSS is read from /proc after the run.
+* The gunicorn worker's RSS is read from /proc after the run, and the CPU each answered check
+  cost the gunicorn processes and PostgreSQL (every PostgreSQL process: other clients of a
+  shared server add to it) from /proc around the measured run.
+
+`--profile N` measures in-process instead (no gunicorn, no load generator): N checks through
+Flask's test client, one at a time, timed, then N more under cProfile, with the number of
+PostgreSQL round trips per check counted from libpq's trace of the messages sent (a Sync or a
+simple Query each). The test client's own work (building the form) is in the figures.
 
 Exits 0 either way: it reports, it does not gate.
 """
@@ -43,6 +50,7 @@ from urllib.parse import urlencode
 import httpx
 import psycopg
 
+from bench.cpu import CpuShare, cpu_seconds_by_role, share
 from bench.wrk import LUA_COUNTING_TAIL, WrkResult, run_wrk
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -71,6 +79,8 @@ def parse_args() -> argparse.Namespace:
         "--client", choices=["wrk", "httpx"], default="wrk",
         help="wrk (C, light on the CPU the server needs) or httpx (asyncio, one Python process)",
     )  # fmt: skip
+    parser.add_argument("--profile", type=int, metavar="N", default=0,
+                        help="in-process instead: N checks timed, N under cProfile")  # fmt: skip
     return parser.parse_args()
 
 
@@ -228,18 +238,89 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
 
 
+def profile(checks: int) -> None:
+    """In-process: time `checks` checks, count their round trips, then profile as many."""
+    import cProfile
+    import pstats
+
+    env, key = prepare()
+    os.environ.update(env)
+    for name in [name for name in os.environ if name.startswith("MODERATO_")]:
+        del os.environ[name]
+    from service.akismet import create_akismet_app
+    from service.akismet.scoring import warm_up
+
+    app = create_akismet_app()
+    warm_up(app)
+    client = app.test_client()
+
+    def check(number: int) -> None:
+        text = f"{TEXTS[number % len(TEXTS)]} ({number})"
+        answer = client.post("/1.1/comment-check", data=wordpress_form(key, comment_content=text))
+        assert answer.text in ANSWERS, answer.text  # noqa: S101 - a benchmark's own check
+
+    with tempfile.TemporaryDirectory() as scratch:
+        trace = Path(scratch) / "libpq.trace"
+        with trace.open("w") as sink, traced_connections(app, sink.fileno()):
+            for number in range(50):  # warm-up: statements prepared, caches filled
+                check(number)
+            sink.flush()
+            start = trace.stat().st_size
+            timings = []
+            for number in range(50, 50 + checks):
+                began = time.perf_counter()
+                check(number)
+                timings.append((time.perf_counter() - began) * 1000)
+        with trace.open() as read:
+            read.seek(start)
+            sent = len(re.findall(r"\bF\s+\d+\s+(?:Query|Sync)\b", read.read()))
+    print(f"comment-check in-process, {checks} checks one at a time, PostgreSQL")
+    print(f"  latency ms: p50 {percentile(timings, 0.5):.2f}  p99 {percentile(timings, 0.99):.2f}")
+    print(f"  PostgreSQL round trips per check: {sent / checks:.2f}")
+    profiler = cProfile.Profile()
+    profiler.runcall(lambda: [check(n) for n in range(50 + checks, 50 + 2 * checks)])
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+
+
+@contextlib.contextmanager
+def traced_connections(app, fileno: int):  # type: ignore[no-untyped-def]
+    """Every new PostgreSQL connection of `app` traced by libpq into `fileno` (the pool is
+    emptied first, so all are new)."""
+    from sqlalchemy import event
+
+    from service.extensions import db
+
+    def trace(dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.pgconn.trace(fileno)
+
+    with app.app_context():
+        engine = db.engine
+        event.listen(engine, "connect", trace)
+        engine.dispose()
+        try:
+            yield
+        finally:
+            engine.dispose()  # no traced connection outlives the file
+            event.remove(engine, "connect", trace)
+
+
 def main() -> None:
     """Set up, warm up, measure, report."""
     args = parse_args()
+    if args.profile:
+        profile(args.profile)
+        return
     env, key = prepare()
     with tempfile.TemporaryDirectory() as scratch:
         process, url = start(env, args, Path(scratch) / "akismet.log")
         try:
             if args.client == "wrk":
                 wrk_load(url, key, args.concurrency, 2, Path(scratch))  # warm-up
+                before = cpu_seconds_by_role(process.pid)
                 result = wrk_load(url, key, args.concurrency, int(args.duration), Path(scratch))
+                used = share(before, cpu_seconds_by_role(process.pid), result.count((200,)))
                 rss = worker_rss_mb(process)
-                report_wrk(args, result, rss)
+                report_wrk(args, result, rss, used)
                 return
             asyncio.run(load(url, key, args.concurrency, 2))  # warm-up
             started, cpu = time.monotonic(), time.process_time()
@@ -254,13 +335,15 @@ def main() -> None:
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")  # fmt: skip
 
 
-def report_wrk(args: argparse.Namespace, result: WrkResult, rss: float) -> None:
+def report_wrk(args: argparse.Namespace, result: WrkResult, rss: float, used: CpuShare) -> None:
     """wrk's figures, beside the target."""
     print(f"comment-check, {args.concurrency} connections (wrk), {result.duration_s:.0f} s, "
           f"{args.workers} worker(s) x {args.threads} threads, PostgreSQL")  # fmt: skip
     print(f"  answers: {result.responses} ({result.rate((200,)):.1f}/s of 200); statuses "
           f"{result.statuses}; socket errors {result.socket_errors}")  # fmt: skip
     print(f"  latency ms: p50 {result.p50_ms:.1f}  p99 {result.p99_ms:.1f}")
+    # Every PostgreSQL process is counted: other clients of the shared server add to it.
+    print(f"  CPU ms per check: moderato akismet {used.server:.2f}, PostgreSQL {used.postgres:.2f}")
     print(f"  gunicorn worker RSS: {rss:.0f} MB; load average at the end: "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")  # fmt: skip
     verdict = "met" if result.p99_ms <= TARGET_P99_MS else "MISSED"

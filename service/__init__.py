@@ -64,10 +64,10 @@ def register_gate_listeners(app: Flask) -> None:
     transaction, and the decision metrics, after it commits. The gate knows neither."""
     from service.moderation import listeners
     from service.moderation.reporting.decision_metrics import count_decisions
-    from service.webhooks.listener import record_deliveries
+    from service.webhooks.listener import delivers_for, record_deliveries
 
-    listeners.register(app, record_deliveries)
-    listeners.register(app, count_decisions)
+    listeners.register(app, record_deliveries, writes_for=delivers_for)
+    listeners.register(app, count_decisions, writes_for=listeners.writes_nothing)
 
 
 def register_url_converters(app: Flask) -> None:

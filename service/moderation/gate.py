@@ -9,21 +9,41 @@ simply not applied.
 What follows a change is not the gate's business: it notifies the listeners registered at app
 start (service/moderation/listeners.py), in the same transaction. The webhook outbox writes its
 deliveries there; the decision metrics count once the transaction has committed.
+
+One exception to "in the caller's transaction": a synchronous check's new comment, its audit
+event and its check row (`store_decided_with`) are, on PostgreSQL, one statement that is its
+own transaction whenever no listener writes beside them, since a check's sender waits on it.
 """
 
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import replace
-from functools import partial
+from dataclasses import dataclass, replace
+from datetime import datetime
+from functools import lru_cache, partial
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, and_, case, insert, literal, or_, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    case,
+    insert,
+    literal,
+    or_,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.engine import Dialect
 
 from models import Comment, CommentStatus, ModerationEvent, utcnow
+from service.database import driver_connection
 from service.extensions import db
 from service.moderation.changes import Applied, Change, PastDecision
-from service.moderation.listeners import Notice, NoticeKind, notify
+from service.moderation.listeners import Notice, NoticeKind, any_listener_writes_for, notify
 from service.moderation.new_comments import INSERT_COMMENT, NEW_COMMENT_DEFAULTS
 
 logger = logging.getLogger(__name__)
@@ -36,6 +56,15 @@ EVENTS = cast(Table, ModerationEvent.__table__)
 UNCACHED = {"compiled_cache": None}
 
 
+@dataclass(frozen=True)
+class DependentRow:
+    """A row of another table that refers to a new comment by its `comment_id` column:
+    `values` holds every other column; the gate fills in the id."""
+
+    table: Table
+    values: dict[str, Any]
+
+
 def store_decided(
     values: dict[str, Any], decision: Change, *, site_slug: str | None = None
 ) -> Applied:
@@ -44,10 +73,173 @@ def store_decided(
     instead of three, and nothing sent to the workers. `decision` moves it from `queued`; its
     `comment_id` is filled in here. `site_slug`, when the caller knows it, is passed on to the
     listeners."""
+    now = utcnow()
+    row = decided_row(values, decision, now)
+    comment_id: int = db.session.execute(INSERT_COMMENT, row).scalar_one()
+    applied = applied_new(row, decision, comment_id, now)
+    db.session.execute(insert(EVENTS), [audit_row(applied)])
+    notify(Notice(NoticeKind.DECIDED, [applied], slugs_of(applied, site_slug)))
+    return applied
+
+
+def store_decided_with(
+    values: dict[str, Any],
+    decision: Change,
+    dependent: DependentRow,
+    *,
+    site_slug: str | None = None,
+) -> Applied:
+    """`store_decided`, and `dependent` with the new comment's id: all three rows or none.
+
+    On PostgreSQL the three rows are one statement (INSERTs in a WITH). When the session has
+    no transaction open and no listener writes rows for the site (no webhook endpoints), that
+    statement is its own transaction: one round trip instead of five (BEGIN, three INSERTs,
+    COMMIT). The rows are then committed when this returns, and the listeners hear of a
+    committed change (their after-commit work runs here). Otherwise the rows go in the
+    session's transaction, which the caller commits.
+    """
+    now = utcnow()
+    row = decided_row(values, decision, now)
+    event = audit_row(applied_new(row, decision, 0, now))
+    del event["comment_id"]
+    alone = stands_alone(row["site_id"])
+    if alone:
+        comment_id = insert_alone(row, event, dependent)
+    else:
+        comment_id = insert_in_session(row, event, dependent)
+    applied = applied_new(row, decision, comment_id, now)
+    notify(Notice(NoticeKind.DECIDED, [applied], slugs_of(applied, site_slug)))
+    if alone:
+        # Commits nothing, unless a listener wrote after all (its cache of sites was
+        # refreshed in between); runs the listeners' after-commit work.
+        db.session.commit()
+    return applied
+
+
+def insert_in_session(row: dict[str, Any], event: dict[str, Any], dependent: DependentRow) -> int:
+    """The comment `row`, its audit `event` and `dependent` in the session's transaction: one
+    statement on PostgreSQL, one INSERT each on SQLite (no INSERT in a WITH). Returns the
+    comment's id."""
+    if db.engine.dialect.name == "postgresql":
+        statement = insert_together(dependent.table, *together_keys(row, event, dependent))
+        return int(db.session.execute(statement, together(row, event, dependent)).scalar_one())
+    comment_id = int(db.session.execute(INSERT_COMMENT, row).scalar_one())
+    db.session.execute(insert(EVENTS), [{**event, "comment_id": comment_id}])
+    db.session.execute(insert(dependent.table), {**dependent.values, "comment_id": comment_id})
+    return comment_id
+
+
+def insert_alone(row: dict[str, Any], event: dict[str, Any], dependent: DependentRow) -> int:
+    """The comment `row`, its audit `event` and `dependent` in one statement, in autocommit
+    on a pooled connection of its own (the driver's: see `compile_together`): committed when
+    this returns. Returns the comment's id."""
+    engine = db.engine
+    compiled = compile_together(
+        dependent.table, engine.dialect, *together_keys(row, event, dependent)
+    )
+    parameters = together(row, event, dependent)
+    for name, processor in compiled.processors:
+        parameters[name] = processor(parameters[name])
+    with driver_connection(engine, compiled.sql, parameters) as driver:
+        driver.autocommit = True
+        try:
+            return int(driver.execute(compiled.sql, parameters).fetchone()[0])
+        finally:
+            if not driver.closed:  # a connection the server closed is discarded anyway
+                driver.autocommit = False
+
+
+def together_keys(
+    row: dict[str, Any], event: dict[str, Any], dependent: DependentRow
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The columns of the three rows, in the order `insert_together` takes them."""
+    return tuple(sorted(row)), tuple(sorted(event)), tuple(sorted(dependent.values))
+
+
+def together(row: dict[str, Any], event: dict[str, Any], dependent: DependentRow) -> dict[str, Any]:
+    """The parameters of `insert_together` for the three rows."""
+    return {
+        **{f"c_{key}": value for key, value in row.items()},
+        **{f"e_{key}": value for key, value in event.items()},
+        **{f"d_{key}": value for key, value in dependent.values.items()},
+    }
+
+
+@dataclass(frozen=True)
+class DriverStatement:
+    """A statement as the database driver takes it, and the processors of its parameters."""
+
+    sql: str
+    processors: tuple[tuple[str, Callable[[Any], Any]], ...]
+
+
+@lru_cache(maxsize=8)
+def compile_together(
+    table: Table,
+    dialect: Dialect,
+    comment_keys: tuple[str, ...],
+    event_keys: tuple[str, ...],
+    dependent_keys: tuple[str, ...],
+) -> DriverStatement:
+    """`insert_together` compiled for the driver, run without SQLAlchemy's `Connection`
+    around it: on this path its execution machinery cost more CPU than the statement (as for
+    intake's INSERT, intake/driver_insert.py)."""
+    statement = insert_together(table, comment_keys, event_keys, dependent_keys)
+    columns = [(f"c_{key}", COMMENTS.c[key]) for key in comment_keys]
+    columns += [(f"e_{key}", EVENTS.c[key]) for key in event_keys]
+    columns += [(f"d_{key}", table.c[key]) for key in dependent_keys]
+    processors = tuple(
+        (name, processor)
+        for name, column in columns
+        if (processor := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+    )
+    return DriverStatement(str(statement.compile(dialect=dialect)), processors)
+
+
+def stands_alone(site_id: int) -> bool:
+    """Whether a new comment on the site may be stored as a transaction of its own: on
+    PostgreSQL through psycopg (SQLite has no INSERT in a WITH), with no listener writing
+    beside it, and no transaction of the session open (its rows could be what the new ones
+    refer to). Asking the listeners may read the database, so the session is looked at last."""
+    dialect = db.engine.dialect
+    return (
+        (dialect.name, dialect.driver) == ("postgresql", "psycopg")
+        and not any_listener_writes_for(site_id)
+        and not db.session().in_transaction()
+    )
+
+
+@lru_cache(maxsize=8)
+def insert_together(
+    table: Table,
+    comment_keys: tuple[str, ...],
+    event_keys: tuple[str, ...],
+    dependent_keys: tuple[str, ...],
+) -> Select:
+    """One statement storing a new comment (parameters `c_<column>`), its audit event
+    (`e_<column>`) and a row of `table` (`d_<column>`), both referring to the comment, and
+    returning its id: INSERTs in a WITH, built once per set of columns."""
+    comment = INSERT_COMMENT.values(
+        {key: bindparam(f"c_{key}", type_=COMMENTS.c[key].type) for key in comment_keys}
+    ).cte("new_comment")
+
+    def referring(target: Table, prefix: str, keys: tuple[str, ...]) -> Any:
+        chosen = select(
+            comment.c.id, *(bindparam(f"{prefix}_{key}", type_=target.c[key].type) for key in keys)
+        )
+        return insert(target).from_select(["comment_id", *keys], chosen).cte(f"new_{target.name}")
+
+    return select(comment.c.id).add_cte(
+        referring(EVENTS, "e", event_keys), referring(table, "d", dependent_keys)
+    )
+
+
+def decided_row(values: dict[str, Any], decision: Change, now: datetime) -> dict[str, Any]:
+    """The row of a new comment decided by `decision` (from `queued`) at `now`."""
     if decision.from_status != CommentStatus.QUEUED:
         raise ValueError("a new comment is decided from queued")
-    now, scored = utcnow(), decision.scored
-    row = {
+    scored = decision.scored
+    return {
         **NEW_COMMENT_DEFAULTS, **values, "created_at": now, "enqueued_at": now,
         "status": decision.to_status, "decision_reason": decision.reason,
         "decided_by_kind": decision.actor.kind, "decided_by_id": decision.actor.id,
@@ -56,20 +248,19 @@ def store_decided(
         "classifier_version": scored.classifier_version if scored else None,
         "explanation": scored.explanation if scored else None,
     }  # fmt: skip
-    comment_id: int = db.session.execute(INSERT_COMMENT, row).scalar_one()
-    applied = Applied(
-        replace(decision, comment_id=comment_id),
-        2,
-        row["spam_score"],
-        row["classifier_version"],
-        row["site_id"],
-        now,
-        row["article_id"],
-    )
-    db.session.execute(insert(EVENTS), [audit_row(applied)])
-    slugs = {applied.site_id: site_slug} if site_slug else {}
-    notify(Notice(NoticeKind.DECIDED, [applied], slugs))
-    return applied
+
+
+def applied_new(row: dict[str, Any], decision: Change, comment_id: int, now: datetime) -> Applied:
+    """The applied change of a new comment stored as `row` under `comment_id`."""
+    return Applied(
+        replace(decision, comment_id=comment_id), 2, row["spam_score"],
+        row["classifier_version"], row["site_id"], now, row["article_id"],
+    )  # fmt: skip
+
+
+def slugs_of(applied: Applied, site_slug: str | None) -> dict[int, str]:
+    """The site slugs the caller knew, for the listeners."""
+    return {applied.site_id: site_slug} if site_slug else {}
 
 
 def transition(changes: Sequence[Change]) -> list[Applied]:

@@ -6,6 +6,10 @@ in that transaction, as the webhook outbox does, so that they commit or roll bac
 change; work that must wait for the commit (sending, counting) it registers with
 `service.database.after_commit`. A listener that raises fails the transaction: nothing is
 half-announced.
+
+A listener says when it writes rows (`writes_for`, per site), so that a change nobody writes
+beside may be stored by the gate as a statement that is its own transaction (one round trip),
+after which the listeners hear of it already committed.
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -17,6 +21,7 @@ from flask import Flask, current_app
 from service.moderation.changes import Applied
 
 EXTENSION = "moderato.gate_listeners"
+WRITES_FOR = "moderato.gate_listeners_writing"
 
 
 class NoticeKind(StrEnum):
@@ -38,11 +43,31 @@ class Notice:
 
 
 Listener = Callable[[Notice], None]
+SiteTest = Callable[[int], bool]
 
 
-def register(app: Flask, listener: Listener) -> None:
-    """Have `listener` hear of every change `app`'s gate applies."""
+def register(app: Flask, listener: Listener, *, writes_for: SiteTest | None = None) -> None:
+    """Have `listener` hear of every change `app`'s gate applies. `writes_for(site_id)` says
+    whether it may write rows in the transaction of a change on that site; without it, the
+    gate assumes it may, always."""
     app.extensions.setdefault(EXTENSION, []).append(listener)
+    if writes_for is not None:
+        app.extensions.setdefault(WRITES_FOR, {})[listener] = writes_for
+
+
+def writes_nothing(site_id: int) -> bool:
+    """`writes_for` of a listener that writes no rows (its work waits for the commit)."""
+    return False
+
+
+def any_listener_writes_for(site_id: int) -> bool:
+    """Whether a listener of the current app may write rows beside a change on `site_id`:
+    if none does, the gate may store a change as a statement that is its own transaction."""
+    tests: dict[Listener, SiteTest] = current_app.extensions.get(WRITES_FOR, {})
+    return any(
+        tests[listener](site_id) if listener in tests else True
+        for listener in current_app.extensions.get(EXTENSION, ())
+    )
 
 
 def notify(notice: Notice) -> None:

@@ -32,6 +32,12 @@ def record_deliveries(notice: Notice) -> None:
         after_commit(partial(send_deliveries, endpoint_ids))
 
 
+def delivers_for(site_id: int) -> bool:
+    """Whether a change on the site may owe deliveries (the site has endpoints): the
+    listener's `writes_for`."""
+    return site_id in subscribed_sites().get()
+
+
 def transition_of(applied: Applied) -> outbox.Transition:
     """What a webhook tells about an applied change."""
     change = applied.change

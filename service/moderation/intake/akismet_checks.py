@@ -83,13 +83,14 @@ def check_comment(
     actor = RULE if rule else CLASSIFIER
     change = Change(0, CommentStatus.QUEUED, decision.status, decision.reason, actor,
                          scored=assessment.scored)  # fmt: skip
-    comment_id = gate.store_decided(
-        {**comment.values, "site_id": site.id}, change, site_slug=site.slug
+    # One statement with the comment and its audit event where it can be (see the gate).
+    check = new_check(site.id, VERDICTS[decision.status])
+    comment_id = gate.store_decided_with(
+        {**comment.values, "site_id": site.id}, change, check, site_slug=site.slug
     ).change.comment_id
-    guid = record_check(site.id, comment_id, VERDICTS[decision.status])
     db.session.commit()
     logger.debug("Checked comment %s: %s", comment_id, decision.status)
-    return CheckResult(decision.status, guid)
+    return CheckResult(decision.status, check.values["guid"])
 
 
 def recheck_comment(site: AkismetSite, comment: CheckedComment) -> CheckResult | None:
@@ -186,13 +187,18 @@ def locked(query: Any, lock: bool) -> Any:
 
 def record_check(site_id: int, comment_id: int, verdict: str) -> str:
     """Remember what a comment was answered, under a new guid; returns the guid."""
-    guid = str(uuid.uuid4())
-    db.session.execute(
-        insert(AKISMET_CHECKS),
-        {"comment_id": comment_id, "site_id": site_id, "guid": guid, "verdict": verdict,
-         "created_at": utcnow()},
-    )  # fmt: skip
-    return guid
+    check = new_check(site_id, verdict)
+    db.session.execute(insert(AKISMET_CHECKS), {**check.values, "comment_id": comment_id})
+    return str(check.values["guid"])
+
+
+def new_check(site_id: int, verdict: str) -> gate.DependentRow:
+    """The check row of a comment answered `verdict`, under a new guid (the comment's id
+    is filled in by whoever stores it)."""
+    return gate.DependentRow(
+        AKISMET_CHECKS,
+        {"site_id": site_id, "guid": str(uuid.uuid4()), "verdict": verdict, "created_at": utcnow()},
+    )
 
 
 def policy_of(site: AkismetSite, article_id: str | None = None) -> SitePolicy:

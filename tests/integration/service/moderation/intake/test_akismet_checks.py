@@ -1,9 +1,12 @@
 """Synchronous checks and their labels, through the gate, on both databases."""
 
 import threading
+import uuid
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from classifier import KeywordClassifier
 from models import ActorKind, AkismetCheck, Comment, CommentStatus, ModerationEvent
@@ -100,3 +103,49 @@ def test_labels_of_one_comment_sent_at_once_are_all_recorded(pg_app: Flask) -> N
     )
     assert db.session.scalar(by_people) == 8
     assert db.session.scalar(select(func.count(Comment.id))) == 1
+
+
+def stored_counts() -> tuple[int | None, ...]:
+    return tuple(
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (Comment, ModerationEvent, AkismetCheck)
+    )
+
+
+def test_a_check_answered_from_the_caches_stores_its_three_rows(app: Flask) -> None:
+    # No transaction open when the check starts (key, site and classifier all cached): on
+    # PostgreSQL the three rows are one statement of their own, on SQLite one transaction.
+    site = akismet_site()
+    db.session.commit()
+    result = checks.check_comment(site, comment("casino bitcoin crypto viagra"), CLASSIFIERS)
+
+    stored = db.session.scalars(select(Comment)).one()
+    assert (stored.status, stored.decided_by_kind, stored.spam_score) == (
+        "rejected",
+        "classifier",
+        0.9375,
+    )
+    event = db.session.scalars(select(ModerationEvent)).one()
+    assert (event.comment_id, event.to_status, event.explanation) == (
+        stored.id,
+        "rejected",
+        stored.explanation,
+    )
+    check = db.session.get(AkismetCheck, stored.id)
+    assert (check.guid, check.verdict, check.site_id) == (result.guid, "spam", site.id)
+
+
+def test_a_check_whose_row_cannot_be_stored_stores_nothing(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = akismet_site()
+    guid = uuid.UUID("0b7f61f4-6c3e-4e0e-9a39-1f0d4d0d2f55")
+    monkeypatch.setattr(checks.uuid, "uuid4", lambda: guid)
+    checks.check_comment(site, comment("casino"), CLASSIFIERS)
+    db.session.commit()
+
+    with pytest.raises(IntegrityError):  # the same guid twice: the check row is refused
+        checks.check_comment(site, comment("bitcoin"), CLASSIFIERS)
+    db.session.rollback()
+
+    assert stored_counts() == (1, 1, 1)

@@ -4,10 +4,11 @@ A classifier trained on English YouTube comments still gives a confident score t
 gambling spam or to a Portuguese mobile-money notice: its linear model adds up the few features
 it recognises and calibration turns that into a probability near 0 or 1. The score cannot say
 that the comment is unlike anything it was trained on; this signal can. It is the share of the
-comment's distinct written words (as the word features read them: numbers are words too) that
-occurred in at least `MIN_DOCUMENTS` training comments. The decision core holds a comment for a
-human when the share is below the site's threshold (reason `unfamiliar`). `SklearnClassifier`
-gives it with each score (`Verdict.familiarity`), from the texts it has normalised anyway.
+comment's distinct written words of two characters or more (as the word features read them:
+numbers are words too) that occurred in at least `MIN_DOCUMENTS` training comments. The
+decision core holds a comment for a human when the share is below the site's threshold (reason
+`unfamiliar`). `SklearnClassifier` gives it with each score (`Verdict.familiarity`), from the
+texts it has normalised anyway.
 
 A site's own labels widen the vocabulary: a version retrained on them has seen the site's
 words, so the same comments become familiar as the site is learnt.
@@ -29,7 +30,10 @@ logger = logging.getLogger(__name__)
 
 # A word seen in one training comment only is as good as unseen: a typo, a name, one spam run.
 MIN_DOCUMENTS = 2
-_WORD = re.compile(r"[\w@$]+")  # as classifier/tokens.py's written_words reads words
+# Words as classifier/tokens.py's written_words reads them, of two characters or more: a single
+# letter or digit is "familiar" in any language that writes with it, and spammers spell site
+# names out letter by letter ("A L E X I S 1 7"), which made their comments look familiar.
+_WORD = re.compile(r"[\w@$]{2,}")
 
 
 class Familiarity:
@@ -43,7 +47,8 @@ class Familiarity:
 
     def shares(self, texts: Sequence[str]) -> list[float | None]:
         """For each raw text, the share of its distinct words that are familiar; None for a
-        text without words (emoji or punctuation only), about which words tell nothing."""
+        text without words (emoji, punctuation or single characters only), about which words
+        tell nothing."""
         return self.normalised_shares(self._normaliser.transform(texts))
 
     def normalised_shares(self, normalised: Sequence[str]) -> list[float | None]:

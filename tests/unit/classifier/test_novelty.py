@@ -55,3 +55,8 @@ def test_the_classifier_gives_each_verdict_its_familiarity(trained: SklearnClass
 
 def test_classifiers_without_a_vocabulary_give_no_signal() -> None:
     assert KeywordClassifier().predict("free casino").familiarity is None
+
+
+def test_single_letters_and_digits_are_not_words(familiarity: Familiarity) -> None:
+    # A site name spelt out letter by letter must not make a comment look familiar.
+    assert familiarity.shares(["zorblat A L E X I S 1 7", "A L E X I S"]) == [0.0, None]

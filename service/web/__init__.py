@@ -17,6 +17,7 @@ bp = Blueprint(
 
 # The routes register themselves on `bp` when their modules are imported.
 from service.web import (  # noqa: E402, F401
+    articles,
     authors,
     comments,
     dashboard,
@@ -24,6 +25,7 @@ from service.web import (  # noqa: E402, F401
     language,
     login,
     queue,
+    settings,
 )
 from service.web.presenting import page_values  # noqa: E402
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from models import Site
+from models import Site, SiteRole
 from service.accounts.passwords import set_password
 from tests.support.factories import create_moderator
 
@@ -24,9 +24,11 @@ class WebModerator:
     token: str
 
 
-def create_web_moderator(site: Site | list[Site], name: str | None = None) -> WebModerator:
-    """A moderator of `site` (or sites) who can sign in with PASSWORD."""
-    new = create_moderator(site, name)
+def create_web_moderator(
+    site: Site | list[Site], name: str | None = None, role: str = SiteRole.MODERATOR
+) -> WebModerator:
+    """A moderator of `site` (or sites), with `role`, who can sign in with PASSWORD."""
+    new = create_moderator(site, name, role)
     set_password(new.moderator.name, PASSWORD)
     return WebModerator(new.moderator.name, PASSWORD, new.token)
 

@@ -63,6 +63,8 @@ def use_app(flask_app: Flask) -> Iterator[Flask]:
     service.learning.classifiers._source = None  # the process-wide classifier belongs to one app
     with flask_app.app_context():
         backends.clean_database()
+        # Intake's copy of articles' gates: SQLite reuses the ids of deleted sites.
+        flask_app.extensions.pop("moderato.article_gates", None)
         yield flask_app
         backends.clean_database()
     service.learning.classifiers._source = None

@@ -9,6 +9,7 @@ same transaction as the version, and nothing else does.
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,10 @@ from service.errors import NotFound, StaleVersion
 from service.extensions import db
 
 logger = logging.getLogger(__name__)
+
+# Called with the site after a version is saved and committed, by whoever keeps a copy of
+# what a policy says (intake's closed articles); a failure is logged, the version is saved.
+SAVED_LISTENERS: list[Callable[[Site], None]] = []
 
 
 @dataclass(frozen=True)
@@ -96,11 +101,21 @@ def save_policy(
     except IntegrityError as error:
         db.session.rollback()
         raise StalePolicy() from error
+    notify_saved(site)
     logger.info(
         "Policy of %s: version %s by %s (%s)", site.slug, saved.version, actor.name,
         ", ".join(diff), extra={"site_id": site.id},
     )  # fmt: skip
     return saved
+
+
+def notify_saved(site: Site) -> None:
+    """Tell the listeners that the site's policy changed."""
+    for listener in SAVED_LISTENERS:
+        try:
+            listener(site)
+        except Exception:  # deliberately broad: the version is committed; log and go on
+            logger.exception("A listener of saved policies failed")
 
 
 def first_version(

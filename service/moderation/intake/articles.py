@@ -1,22 +1,30 @@
 """Articles as the policy sees them: closed or open, and their own moderation mode.
 
-Intake asks `check_open` for every comment: one lookup by primary key and unique index
-(the site's `close_after_days` joined with the article's row). An article's row is made when
-its first comment comes, which starts the `close_after_days` count, or when an admin changes
-it. The decision core reads an article's `moderation_mode` with the comment's facts
-(classify.fetch_facts) and on the Akismet path (`moderation_mode_of`).
+Intake asks `check_open` for every comment. What it needs of an article (closed by hand, and
+when the site's `close_after_days` closes it) is read with one lookup by primary key and
+unique index, and kept in the process for KEY_CACHE_SECONDS: on the intake path a query per
+comment cost more CPU than the rest of the request's own work (bench.intake). A change made
+in this process (an article, a site's policy) clears the process's copy at once; other
+processes see it within KEY_CACHE_SECONDS, as they do a changed key.
+
+An article's row is made when its first comment comes, which starts the `close_after_days`
+count, or when an admin changes it. The decision core reads an article's `moderation_mode`
+with the comment's facts (classify.fetch_facts) and on the Akismet path
+(`moderation_mode_of`).
 """
 
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
+from flask import current_app
 from sqlalchemy import Engine, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from models import Article, ModerationMode, Site, utcnow
-from service.accounts.auth import ModeratorRef
+from service.accounts import policy_versions
+from service.accounts.auth import KeyCache, ModeratorRef
 from service.accounts.policies import site_of
 from service.database import autocommit_engine, read_rows
 from service.errors import ArticleClosed, InvalidInput
@@ -46,19 +54,69 @@ class ArticleState:
         return self.closed or (self.closes_at is not None and self.closes_at <= utcnow())
 
 
+CACHE_EXTENSION = "moderato.article_gates"
+
+
+@dataclass(frozen=True)
+class ArticleGate:
+    """What intake needs of an article: closed by hand, and when close_after_days closes it."""
+
+    closed: bool
+    closes_at: datetime | None
+
+    def is_open(self) -> bool:
+        """Whether a comment may be taken in now."""
+        return not self.closed and (self.closes_at is None or utcnow() < self.closes_at)
+
+
 def check_open(site_id: int, article_id: str) -> None:
     """Refuse a comment on a closed article (ArticleClosed), and start an article's
-    `close_after_days` count with its first comment. Runs on a connection in autocommit:
-    a read of its own, not a transaction of the session's."""
+    `close_after_days` count with its first comment."""
+    cache = gate_cache()
+    key = f"{site_id}/{article_id}"
+    gate = cache.get(key)
+    if gate is None:
+        gate = read_gate(site_id, article_id)
+        cache.put(key, gate)
+    if not gate.is_open():
+        raise ArticleClosed()
+
+
+def gate_cache() -> "KeyCache[ArticleGate]":
+    """This app's copy of articles' gates, made on first use."""
+    cache = current_app.extensions.get(CACHE_EXTENSION)
+    if cache is None:
+        ttl = float(current_app.config["KEY_CACHE_SECONDS"])
+        cache = current_app.extensions[CACHE_EXTENSION] = KeyCache[ArticleGate](ttl)
+    return cast("KeyCache[ArticleGate]", cache)
+
+
+def forget_gates(_site: object = None) -> None:
+    """Drop this process's copy of articles' gates (after a change of an article or a policy)."""
+    gate_cache().clear()
+
+
+# A site's close_after_days is in its policy: a saved version clears the copy too.
+policy_versions.SAVED_LISTENERS.append(forget_gates)
+
+
+def read_gate(site_id: int, article_id: str) -> ArticleGate:
+    """An article's gate from the database, on a connection in autocommit (a read of its
+    own, not a transaction of the session's); its first comment's time is recorded if it has
+    none yet."""
     engine = db.engine
     with autocommit_engine(engine).connect() as connection:
         row = connection.execute(open_query(site_id, article_id)).first()
         if row is None:
-            return  # no such site: the caller's key was resolved from a cache
-        if row.closed or past_closing(row.first_comment_at, row.close_after_days):
-            raise ArticleClosed()
-        if row.id is None or row.first_comment_at is None:
-            connection.execute(first_comment_statement(engine, site_id, article_id, row.id))
+            return ArticleGate(False, None)  # no such site: the caller's key was cached
+        first = row.first_comment_at
+        if row.id is None or first is None:
+            first = utcnow()
+            connection.execute(first_comment_statement(engine, site_id, article_id, row.id, first))
+    closes_at = (
+        None if row.close_after_days is None else first + timedelta(days=row.close_after_days)
+    )
+    return ArticleGate(bool(row.closed), closes_at)
 
 
 def open_query(site_id: int, article_id: str) -> Any:
@@ -71,19 +129,11 @@ def open_query(site_id: int, article_id: str) -> Any:
     )
 
 
-def past_closing(first_comment_at: datetime | None, close_after_days: int | None) -> bool:
-    """Whether `close_after_days` since the first comment have passed."""
-    if first_comment_at is None or close_after_days is None:
-        return False
-    return utcnow() >= first_comment_at + timedelta(days=close_after_days)
-
-
 def first_comment_statement(
-    engine: Engine, site_id: int, article_id: str, row_id: int | None
+    engine: Engine, site_id: int, article_id: str, row_id: int | None, now: datetime
 ) -> Any:
     """Record the time of an article's first comment: a new row (a rival request may have
     made it: then nothing), or the time on a row an admin made before any comment."""
-    now = utcnow()
     if row_id is not None:
         return (
             update(Article)
@@ -126,6 +176,7 @@ def set_article(
         article.moderation_mode = moderation_mode
     article.updated_at, article.updated_by = utcnow(), actor
     db.session.commit()
+    forget_gates()
     logger.info(
         "Article %s of %s: closed=%s, mode=%s, by %s", article_id, slug, article.closed,
         article.moderation_mode, actor, extra={"site_id": site.id},

@@ -53,21 +53,39 @@ def test_a_comment_on_a_closed_article_is_refused_and_not_stored(app: Flask) -> 
     submit(site)
 
 
-def test_an_article_closes_close_after_days_after_its_first_comment(app: Flask) -> None:
+def test_an_article_closes_close_after_days_after_its_first_comment(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = create_site().site
     submit(site)
     policies.set_policy(site.slug, {"close_after_days": 3}, OPERATOR)
     submit(site)  # still within three days
-    article = db.session.scalars(select(Article)).one()
-    article.first_comment_at = utcnow() - timedelta(days=3, minutes=1)
-    db.session.commit()
+    first = db.session.scalars(select(Article)).one().first_comment_at
+    later = first + timedelta(days=3, minutes=1)
+    monkeypatch.setattr(articles, "utcnow", lambda: later)  # three days later
     with pytest.raises(ArticleClosed):
         submit(site)
     state = articles.get_article(site.slug, ARTICLE)
+    assert state.closes_at == first + timedelta(days=3)
     assert state.is_closed
-    assert state.closes_at == article.first_comment_at + timedelta(days=3)
     policies.set_policy(site.slug, {"close_after_days": None}, OPERATOR)
     submit(site)
+
+
+def test_a_comment_within_the_days_of_an_older_article_is_taken(app: Flask) -> None:
+    site = create_site().site
+    policies.set_policy(site.slug, {"close_after_days": 3}, OPERATOR)
+    submit(site)
+    article = db.session.scalars(select(Article)).one()
+    article.first_comment_at = utcnow() - timedelta(days=2)
+    db.session.commit()
+    articles.forget_gates()  # as another process would see it once its copy expires
+    submit(site)
+    article.first_comment_at = utcnow() - timedelta(days=4)
+    db.session.commit()
+    articles.forget_gates()
+    with pytest.raises(ArticleClosed):
+        submit(site)
 
 
 def test_only_an_admin_changes_an_article(app: Flask) -> None:

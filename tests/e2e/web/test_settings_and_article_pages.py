@@ -162,3 +162,11 @@ def test_a_plain_moderator_cannot_change_an_article(client: FlaskClient) -> None
     assert "Save article" not in client.get(path).get_data(as_text=True)
     assert web.post_form(client, path, {"closed": "true"}).status_code == 403
     assert article_of(site).closed is False
+
+
+def test_a_comments_page_links_to_its_articles_page(client: FlaskClient) -> None:
+    site = create_site().site
+    comment = create_comment(site, article_id=ARTICLE, status=CommentStatus.PENDING)
+    sign_in(client, site, SiteRole.MODERATOR)
+    page = client.get(f"/moderate/comments/{comment.id}").get_data(as_text=True)
+    assert f'href="/moderate/sites/{site.slug}/articles/{ARTICLE}"' in page

@@ -65,6 +65,7 @@ def use_app(flask_app: Flask) -> Iterator[Flask]:
         backends.clean_database()
         # Intake's copy of articles' gates: SQLite reuses the ids of deleted sites.
         flask_app.extensions.pop("moderato.article_gates", None)
+        flask_app.extensions.pop("moderato.article_modes", None)
         yield flask_app
         backends.clean_database()
     service.learning.classifiers._source = None

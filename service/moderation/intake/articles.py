@@ -55,6 +55,7 @@ class ArticleState:
 
 
 CACHE_EXTENSION = "moderato.article_gates"
+MODES_EXTENSION = "moderato.article_modes"
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,10 @@ def gate_cache() -> "KeyCache[ArticleGate]":
 
 
 def forget_gates(_site: object = None) -> None:
-    """Drop this process's copy of articles' gates (after a change of an article or a policy)."""
+    """Drop this process's copy of articles' gates and modes (after a change of an article or
+    a policy)."""
     gate_cache().clear()
+    mode_cache().clear()
 
 
 # A site's close_after_days is in its policy: a saved version clears the copy too.
@@ -207,9 +210,31 @@ def state_of(site: Site, article: Article | None, article_id: str) -> ArticleSta
 
 
 def moderation_mode_of(site_id: int, article_id: str) -> str | None:
-    """The article's own moderation mode, if it has one (the Akismet path). A read of its own
-    (`read_rows`), so that the check opens no transaction before it stores the comment, and
-    the gate can store it in one round trip (gate.store_decided_with)."""
+    """The article's own moderation mode, if it has one (the Akismet path). Kept in the
+    process for KEY_CACHE_SECONDS like the gates, and forgotten with them: on the Akismet path
+    the site's own mode comes from the cached key for as long, and a read per check was a
+    round trip of the two a check makes (bench.akismet)."""
+    cache = mode_cache()
+    key = f"{site_id}/{article_id}"
+    mode = cache.get(key)
+    if mode is None:
+        mode = (read_mode(site_id, article_id),)
+        cache.put(key, mode)
+    return mode[0]
+
+
+def mode_cache() -> "KeyCache[tuple[str | None]]":
+    """This app's copy of articles' moderation modes (one-tuples: None is a mode too)."""
+    cache = current_app.extensions.get(MODES_EXTENSION)
+    if cache is None:
+        ttl = float(current_app.config["KEY_CACHE_SECONDS"])
+        cache = current_app.extensions[MODES_EXTENSION] = KeyCache[tuple[str | None]](ttl)
+    return cast("KeyCache[tuple[str | None]]", cache)
+
+
+def read_mode(site_id: int, article_id: str) -> str | None:
+    """The article's mode from the database: a read of its own (`read_rows`), so that the
+    check opens no transaction before it stores the comment (gate.store_decided_with)."""
     rows = read_rows(
         select(Article.moderation_mode).where(
             Article.site_id == site_id, Article.article_id == article_id

@@ -9,11 +9,20 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from classifier import KeywordClassifier
-from models import ActorKind, AkismetCheck, Comment, CommentStatus, ModerationEvent
+from models import (
+    ActorKind,
+    AkismetCheck,
+    Article,
+    Comment,
+    CommentStatus,
+    ModerationEvent,
+    ModerationMode,
+)
 from service.accounts.auth import AkismetSite
 from service.extensions import db
 from service.learning.classifiers import StaticClassifiers
 from service.moderation.intake import akismet_checks as checks
+from service.moderation.intake import articles
 from service.moderation.intake.akismet_checks import CheckedComment
 from service.moderation.policy import Decision
 from tests.support.factories import create_site
@@ -149,3 +158,19 @@ def test_a_check_whose_row_cannot_be_stored_stores_nothing(
     db.session.rollback()
 
     assert stored_counts() == (1, 1, 1)
+
+
+def test_an_articles_mode_is_read_once_per_key_cache_period_and_forgotten_on_a_change(
+    app: Flask,
+) -> None:
+    # Another process's change (a row written behind this process's back) shows once the
+    # copy is forgotten (KEY_CACHE_SECONDS, or a change made in this process).
+    site = akismet_site()
+    checked = comment("Grazie per l'articolo", author="Anna")
+    assert checks.check_comment(site, checked, CLASSIFIERS).status == CommentStatus.APPROVED
+    db.session.add(Article(site_id=site.id, article_id=checked.values["article_id"],
+                           moderation_mode=ModerationMode.PRE))  # fmt: skip
+    db.session.commit()
+    assert checks.check_comment(site, checked, CLASSIFIERS).status == CommentStatus.APPROVED
+    articles.forget_gates()
+    assert checks.check_comment(site, checked, CLASSIFIERS).status == CommentStatus.PENDING

@@ -42,7 +42,7 @@ def moderato(
     app_factory: dict[str, Flask], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Moderato]:
     """Moderato as in the other WordPress tests, delivering webhooks to loopback addresses,
-    retrying every second or so (a time down in a test is seconds long, not minutes) and
+    retrying from one second on, doubling (so a minute's outage costs a test about two), and
     seeing a new endpoint at once."""
     with running_moderato(
         app_factory, tmp_path_factory,
@@ -271,6 +271,9 @@ def test_reports_wait_while_moderato_is_unreachable_and_are_sent_in_order_by_wp_
     assert (other["status"], other["decided_by_kind"]) == (CommentStatus.APPROVED, "wordpress")
 
 
+DOWN_SECONDS = 60  # the issue's outage: WordPress down for a minute
+
+
 def test_decisions_made_while_wordpress_is_down_arrive_in_order_once_it_is_back(
     wordpress: WordPress,
     moderato: Moderato,
@@ -285,13 +288,14 @@ def test_decisions_made_while_wordpress_is_down_arrive_in_order_once_it_is_back(
         decide(moderato, newsroom, first["id"], "approve")
         decide(moderato, newsroom, second["id"], "reject", reason="abuse")
         decide(moderato, newsroom, first["id"], "reject", reason="spam")  # the last word
-        time.sleep(5)  # attempts fail and are retried meanwhile
+        time.sleep(DOWN_SECONDS)  # attempts fail and are retried meanwhile
     finally:
         wordpress.server.start()
     wait_for(lambda: port_open(int(wordpress.url.rsplit(":", 1)[1])), 30)
 
-    wait_for(lambda: wordpress.comment("deciso a WordPress spento")["status"] == "trash", 90)
-    wait_for(lambda: wordpress.comment("deciso due volte")["status"] == "spam", 90)
+    # The back-off doubles from 1 s: the attempt after a minute's outage comes within another.
+    wait_for(lambda: wordpress.comment("deciso a WordPress spento")["status"] == "trash", 120)
+    wait_for(lambda: wordpress.comment("deciso due volte")["status"] == "spam", 120)
     final = store.comment("deciso due volte")
     assert final is not None
     assert final["status"] == CommentStatus.REJECTED

@@ -18,33 +18,34 @@ own transaction whenever no listener writes beside them, since a check's sender 
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
-from functools import lru_cache, partial
+from functools import partial
 from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
-    Select,
     Table,
     and_,
-    bindparam,
     case,
     insert,
     literal,
     or_,
-    select,
     tuple_,
     update,
 )
-from sqlalchemy.engine import Dialect
 
 from models import Comment, CommentStatus, ModerationEvent, utcnow
-from service.database import driver_connection
 from service.extensions import db
 from service.moderation.changes import Applied, Change, PastDecision
 from service.moderation.listeners import Notice, NoticeKind, any_listener_writes_for, notify
-from service.moderation.new_comments import INSERT_COMMENT, NEW_COMMENT_DEFAULTS
+from service.moderation.new_comments import (
+    INSERT_COMMENT,
+    NEW_COMMENT_DEFAULTS,
+    DependentRow,
+    insert_alone,
+    insert_in_session,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -54,15 +55,6 @@ EVENTS = cast(Table, ModerationEvent.__table__)
 # every batch size (a CASE per column), and each cached one held about a megabyte, so a worker
 # deciding batches of varied sizes grew without bound.
 UNCACHED = {"compiled_cache": None}
-
-
-@dataclass(frozen=True)
-class DependentRow:
-    """A row of another table that refers to a new comment by its `comment_id` column:
-    `values` holds every other column; the gate fills in the id."""
-
-    table: Table
-    values: dict[str, Any]
 
 
 def store_decided(
@@ -116,86 +108,6 @@ def store_decided_with(
     return applied
 
 
-def insert_in_session(row: dict[str, Any], event: dict[str, Any], dependent: DependentRow) -> int:
-    """The comment `row`, its audit `event` and `dependent` in the session's transaction: one
-    statement on PostgreSQL, one INSERT each on SQLite (no INSERT in a WITH). Returns the
-    comment's id."""
-    if db.engine.dialect.name == "postgresql":
-        statement = insert_together(dependent.table, *together_keys(row, event, dependent))
-        return int(db.session.execute(statement, together(row, event, dependent)).scalar_one())
-    comment_id = int(db.session.execute(INSERT_COMMENT, row).scalar_one())
-    db.session.execute(insert(EVENTS), [{**event, "comment_id": comment_id}])
-    db.session.execute(insert(dependent.table), {**dependent.values, "comment_id": comment_id})
-    return comment_id
-
-
-def insert_alone(row: dict[str, Any], event: dict[str, Any], dependent: DependentRow) -> int:
-    """The comment `row`, its audit `event` and `dependent` in one statement, in autocommit
-    on a pooled connection of its own (the driver's: see `compile_together`): committed when
-    this returns. Returns the comment's id."""
-    engine = db.engine
-    compiled = compile_together(
-        dependent.table, engine.dialect, *together_keys(row, event, dependent)
-    )
-    parameters = together(row, event, dependent)
-    for name, processor in compiled.processors:
-        parameters[name] = processor(parameters[name])
-    with driver_connection(engine, compiled.sql, parameters) as driver:
-        driver.autocommit = True
-        try:
-            return int(driver.execute(compiled.sql, parameters).fetchone()[0])
-        finally:
-            if not driver.closed:  # a connection the server closed is discarded anyway
-                driver.autocommit = False
-
-
-def together_keys(
-    row: dict[str, Any], event: dict[str, Any], dependent: DependentRow
-) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """The columns of the three rows, in the order `insert_together` takes them."""
-    return tuple(sorted(row)), tuple(sorted(event)), tuple(sorted(dependent.values))
-
-
-def together(row: dict[str, Any], event: dict[str, Any], dependent: DependentRow) -> dict[str, Any]:
-    """The parameters of `insert_together` for the three rows."""
-    return {
-        **{f"c_{key}": value for key, value in row.items()},
-        **{f"e_{key}": value for key, value in event.items()},
-        **{f"d_{key}": value for key, value in dependent.values.items()},
-    }
-
-
-@dataclass(frozen=True)
-class DriverStatement:
-    """A statement as the database driver takes it, and the processors of its parameters."""
-
-    sql: str
-    processors: tuple[tuple[str, Callable[[Any], Any]], ...]
-
-
-@lru_cache(maxsize=8)
-def compile_together(
-    table: Table,
-    dialect: Dialect,
-    comment_keys: tuple[str, ...],
-    event_keys: tuple[str, ...],
-    dependent_keys: tuple[str, ...],
-) -> DriverStatement:
-    """`insert_together` compiled for the driver, run without SQLAlchemy's `Connection`
-    around it: on this path its execution machinery cost more CPU than the statement (as for
-    intake's INSERT, intake/driver_insert.py)."""
-    statement = insert_together(table, comment_keys, event_keys, dependent_keys)
-    columns = [(f"c_{key}", COMMENTS.c[key]) for key in comment_keys]
-    columns += [(f"e_{key}", EVENTS.c[key]) for key in event_keys]
-    columns += [(f"d_{key}", table.c[key]) for key in dependent_keys]
-    processors = tuple(
-        (name, processor)
-        for name, column in columns
-        if (processor := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None
-    )
-    return DriverStatement(str(statement.compile(dialect=dialect)), processors)
-
-
 def stands_alone(site_id: int) -> bool:
     """Whether a new comment on the site may be stored as a transaction of its own: on
     PostgreSQL through psycopg (SQLite has no INSERT in a WITH), with no listener writing
@@ -206,31 +118,6 @@ def stands_alone(site_id: int) -> bool:
         (dialect.name, dialect.driver) == ("postgresql", "psycopg")
         and not any_listener_writes_for(site_id)
         and not db.session().in_transaction()
-    )
-
-
-@lru_cache(maxsize=8)
-def insert_together(
-    table: Table,
-    comment_keys: tuple[str, ...],
-    event_keys: tuple[str, ...],
-    dependent_keys: tuple[str, ...],
-) -> Select:
-    """One statement storing a new comment (parameters `c_<column>`), its audit event
-    (`e_<column>`) and a row of `table` (`d_<column>`), both referring to the comment, and
-    returning its id: INSERTs in a WITH, built once per set of columns."""
-    comment = INSERT_COMMENT.values(
-        {key: bindparam(f"c_{key}", type_=COMMENTS.c[key].type) for key in comment_keys}
-    ).cte("new_comment")
-
-    def referring(target: Table, prefix: str, keys: tuple[str, ...]) -> Any:
-        chosen = select(
-            comment.c.id, *(bindparam(f"{prefix}_{key}", type_=target.c[key].type) for key in keys)
-        )
-        return insert(target).from_select(["comment_id", *keys], chosen).cte(f"new_{target.name}")
-
-    return select(comment.c.id).add_cte(
-        referring(EVENTS, "e", event_keys), referring(table, "d", dependent_keys)
     )
 
 

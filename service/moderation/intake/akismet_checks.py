@@ -18,7 +18,7 @@ from classifier import normalise_text
 from models import ActorKind, AkismetCheck, AkismetVerdict, Comment, CommentStatus, utcnow
 from service.accounts.auth import AkismetSite
 from service.extensions import db
-from service.moderation import gate
+from service.moderation import gate, new_comments
 from service.moderation.assessment import ClassifierSource, assess
 from service.moderation.changes import CLASSIFIER, RULE, Actor, Change
 from service.moderation.facts import CommentFacts
@@ -192,10 +192,10 @@ def record_check(site_id: int, comment_id: int, verdict: str) -> str:
     return str(check.values["guid"])
 
 
-def new_check(site_id: int, verdict: str) -> gate.DependentRow:
+def new_check(site_id: int, verdict: str) -> new_comments.DependentRow:
     """The check row of a comment answered `verdict`, under a new guid (the comment's id
     is filled in by whoever stores it)."""
-    return gate.DependentRow(
+    return new_comments.DependentRow(
         AKISMET_CHECKS,
         {"site_id": site_id, "guid": str(uuid.uuid4()), "verdict": verdict, "created_at": utcnow()},
     )

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from models import AkismetCheck, Comment, ModerationEvent, WebhookDelivery, utcnow
 from service.database import after_commit, autocommit_engine
 from service.extensions import db
-from service.moderation import gate, listeners
+from service.moderation import gate, listeners, new_comments
 from service.moderation.assessment import Scored
 from service.moderation.changes import CLASSIFIER, Change
 from service.moderation.listeners import Notice
@@ -34,8 +34,8 @@ def rejected() -> Change:
     return Change(0, "queued", "rejected", "spam", CLASSIFIER, scored=SCORED)
 
 
-def check_row(site_id: int, guid: str | None = None) -> gate.DependentRow:
-    return gate.DependentRow(CHECKS, {"site_id": site_id, "guid": guid or str(uuid.uuid4()),
+def check_row(site_id: int, guid: str | None = None) -> new_comments.DependentRow:
+    return new_comments.DependentRow(CHECKS, {"site_id": site_id, "guid": guid or str(uuid.uuid4()),
                                       "verdict": "spam", "created_at": utcnow()})  # fmt: skip
 
 

@@ -20,7 +20,9 @@ AFTER = "c5e1a9d3f702"
 @pytest.fixture(params=["sqlite", "postgresql"])
 def old_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     """An app on an empty database migrated only up to the revision before this one."""
-    overrides = {}
+    # A broker of its own: dispose_app closes kombu's connection pool, which is shared by every
+    # app publishing to the same URL (the suite's Redis database), and later tests publish there.
+    overrides = {"BROKER_URL": "memory://"}
     if request.param == "postgresql":
         name = f"{backends.PG_TEST_DB}_policy_migration"
         backends.recreate_pg_database(name)

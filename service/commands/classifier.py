@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from classifier import download_corpus
 from models import Site
 from service.accounts import sites
+from service.commands.errors import click_errors
 from service.errors import DomainError
 from service.learning import evaluation, retraining, thresholds, training, versions
 from service.learning.classifiers import get_classifiers
@@ -96,10 +97,8 @@ def list_versions() -> None:
 @with_appcontext
 def activate(version: str, site: Site | None) -> None:
     """Put VERSION in force; workers pick it up without a restart."""
-    try:
+    with click_errors():
         versions.activate(version, site=site, actor="cli")
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
     click.echo(f"active for {site.slug if site else 'all sites'}: {version}")
 
 
@@ -108,10 +107,8 @@ def activate(version: str, site: Site | None) -> None:
 @with_appcontext
 def rollback(site: Site | None) -> None:
     """Undo the latest activation; the version in force before it is back."""
-    try:
+    with click_errors():
         active = versions.roll_back(site=site)
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
     click.echo(
         f"active for {site.slug if site else 'all sites'}: {active.version if active else '-'}"
     )
@@ -184,12 +181,10 @@ def suggest(
     """Propose thresholds from the site's moderator decisions (and, with --apply, use them)."""
     if site is None:
         raise click.UsageError("--site is required")
-    try:
+    with click_errors():
         s = thresholds.suggest_thresholds(
             site, max_false_positive=max_false_positive, max_missed_spam=max_missed_spam
         )
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
     click.echo(f"auto_reject_above: {s.auto_reject_above:.2f}")
     click.echo(f"auto_approve_below: {s.auto_approve_below:.2f}")
     click.echo(
@@ -198,10 +193,8 @@ def suggest(
         f"auto-approved, {s.automated_share:.1%} decided without a human"
     )
     if apply_them:
-        try:
+        with click_errors():
             saved = thresholds.apply_suggestion(site, s)
-        except DomainError as error:
-            raise click.ClickException(error.message) from error
         click.echo(f"applied: policy version {saved.version}")
 
 

@@ -7,8 +7,8 @@ from flask.cli import with_appcontext
 
 from models import ModerationMode, PolicyDefaults, Site, SiteRole
 from service.accounts import moderators, passwords, sites
+from service.commands.errors import click_errors
 from service.commands.policies import policy_group
-from service.errors import DomainError
 
 UNFAMILIAR_HELP = (
     "Hold for a human a comment with a smaller share of words the classifier has seen "
@@ -44,14 +44,12 @@ def create_site(
     hold_unfamiliar_below: float,
 ) -> None:
     """Create a site and print its API key (shown only once)."""
-    try:
+    with click_errors():
         new = sites.create_site(
             name, slug=slug, moderation_mode=mode,
             auto_reject_above=reject_above, auto_approve_below=approve_below,
             hold_unfamiliar_below=hold_unfamiliar_below,
         )  # fmt: skip
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
     click.echo(f"site: {new.site.slug}")
     click.echo(f"api key: {new.api_key}")
     click.echo(f"akismet key: {new.akismet_key}")
@@ -80,14 +78,12 @@ def update_site(
 ) -> None:
     """Change a site's moderation mode, thresholds (e.g. from `thresholds suggest`) or
     Akismet discard opt-in."""
-    try:
+    with click_errors():
         site = sites.update_site(
             slug, moderation_mode=mode,
             auto_reject_above=reject_above, auto_approve_below=approve_below,
             akismet_discard=akismet_discard, hold_unfamiliar_below=hold_unfamiliar_below,
         )  # fmt: skip
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
     click.echo(describe(site))
 
 
@@ -96,10 +92,8 @@ def update_site(
 @with_appcontext
 def rotate_key(slug: str) -> None:
     """Give the site a new API key (sk_) and print it; the old one stops working."""
-    try:
+    with click_errors():
         key = sites.rotate_api_key(slug)
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
     click.echo(f"api key: {key}")
     click.echo("Store the key now: only its hash is kept. The previous key no longer works.")
 
@@ -110,10 +104,8 @@ def rotate_key(slug: str) -> None:
 def akismet_key(slug: str) -> None:
     """Give the site a new Akismet-compatible key (12 hex digits, for WordPress's Akismet
     plugin and other Akismet clients) and print it; the old one stops working."""
-    try:
+    with click_errors():
         key = sites.rotate_akismet_key(slug)
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
     click.echo(f"akismet key: {key}")
     click.echo("Store the key now: only its hash is kept. The previous key no longer works.")
 
@@ -159,10 +151,8 @@ ROLE_HELP = "admin: also changes the sites' policy and articles; moderator: deci
 @with_appcontext
 def create_moderator(name: str, site_slugs: tuple[str, ...], role: str) -> None:
     """Create a moderator of one or more sites and print their token (shown only once)."""
-    try:
+    with click_errors():
         new = moderators.create_moderator(name, list(site_slugs), role)
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
     click.echo(f"moderator: {new.moderator.name} ({role} of {', '.join(site_slugs)})")
     click.echo(f"token: {new.token}")
     click.echo("Store the token now: only its hash is kept.")
@@ -189,10 +179,8 @@ def list_moderators() -> None:
 @with_appcontext
 def set_role(name: str, site_slug: str, role: str) -> None:
     """Give a moderator a role on a site (assigning them to it if needed)."""
-    try:
+    with click_errors():
         moderators.set_role(name, site_slug, role)
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
     click.echo(f"{name} is now {role} of {site_slug}")
 
 
@@ -202,10 +190,8 @@ def set_role(name: str, site_slug: str, role: str) -> None:
 def reset_token(name: str) -> None:
     """Give a moderator a new API token and print it (shown only once); the old one stops
     working and their web sessions end."""
-    try:
+    with click_errors():
         token = moderators.reset_token(name)
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
     click.echo(f"token: {token}")
     click.echo("Store the token now: only its hash is kept. The previous token no longer works.")
 
@@ -223,8 +209,6 @@ def set_password(name: str, password_stdin: bool) -> None:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
+    with click_errors():
         passwords.set_password(name, password)
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
     click.echo(f"Password set for {name}; their web sessions have ended.")

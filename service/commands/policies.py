@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from models import SitePolicyVersion
 from service.accounts import policies
 from service.accounts.policy_versions import OPERATOR
-from service.errors import DomainError
+from service.commands.errors import click_errors
 
 POLICY_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -70,10 +70,8 @@ def restore(slug: str, version: int) -> None:
 
 def run(function: Any, *args: Any) -> Any:
     """Call a service, turning its domain errors into the CLI's (field by field)."""
-    try:
+    with click_errors():
         return function(*args)
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
 
 
 def describe(version: SitePolicyVersion) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from flask.cli import with_appcontext
 
 from models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from service.accounts.sites import get_site
+from service.commands.errors import click_errors
 from service.errors import DomainError
 from service.webhooks import deliveries, endpoints
 
@@ -39,10 +40,8 @@ def add_endpoint(slug: str, url: str, events: tuple[str, ...], secret: str | Non
 @with_appcontext
 def list_endpoints(slug: str | None) -> None:
     """Every endpoint (or one site's), without secrets."""
-    try:
+    with click_errors():
         site_id = get_site(slug).id if slug else None
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
     for endpoint in endpoints.list_endpoints(site_id):
         click.echo(describe_endpoint(endpoint))
 
@@ -52,10 +51,8 @@ def list_endpoints(slug: str | None) -> None:
 @with_appcontext
 def remove_endpoint(endpoint_id: int) -> None:
     """Remove an endpoint; its pending deliveries are never sent."""
-    try:
+    with click_errors():
         endpoints.remove_endpoint(endpoint_id)
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
     click.echo(f"removed endpoint {endpoint_id}")
 
 
@@ -66,10 +63,8 @@ def remove_endpoint(endpoint_id: int) -> None:
 @with_appcontext
 def list_deliveries(endpoint_id: int, status: str | None, limit: int) -> None:
     """An endpoint's latest deliveries, newest first."""
-    try:
+    with click_errors():
         page = deliveries.list_deliveries(endpoint_id, status=status, limit=limit)
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
     for delivery in page.items:
         click.echo(describe_delivery(delivery))
 
@@ -79,10 +74,8 @@ def list_deliveries(endpoint_id: int, status: str | None, limit: int) -> None:
 @with_appcontext
 def redeliver(delivery_id: int) -> None:
     """Send a delivery again (the same message, as a new delivery)."""
-    try:
+    with click_errors():
         again = deliveries.redeliver(delivery_id)
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
     click.echo(f"delivery {again.id} redelivers {delivery_id}")
 
 
